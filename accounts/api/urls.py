@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "auth_api"
+
+urlpatterns = [
+    path("token/", views.TokenView.as_view(), name="token"),
+]

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.exceptions import DomainError
+from accounts.forms import OTPTokenForm
+
+
+class InvalidCredentials(DomainError):
+    code = "invalid_credentials"
+    status = 401
+    default_message = _("The username or password is not right.")
+
+
+class OtpRequired(DomainError):
+    code = "otp_required"
+    status = 401
+    default_message = _("This account needs the six-digit code from its authenticator app.")
+
+
+class OtpInvalid(DomainError):
+    code = "otp_invalid"
+    status = 401
+    default_message = _("That code is not right.")
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(trim_whitespace=False)
+    otp = serializers.CharField(required=False, allow_blank=True)
+
+
+class TokenView(APIView):
+    """Exchange username + password (+ authenticator code for officers) for a token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField(), "role": serializers.CharField()})
+        },
+    )
+    def post(self, request):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        # Passing the request lets django-axes count failures and lock the username.
+        user = authenticate(
+            request._request, username=data.validated_data["username"], password=data.validated_data["password"]
+        )
+        if user is None:
+            raise InvalidCredentials
+        if user.needs_two_factor:
+            otp = data.validated_data.get("otp") or ""
+            if not otp:
+                raise OtpRequired
+            form = OTPTokenForm(user, {"token": otp})
+            if not form.is_valid():
+                raise OtpInvalid
+        return Response({"token": services.api_token_issue(user=user), "role": user.role}, status=status.HTTP_200_OK)

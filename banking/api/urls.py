@@ -1,0 +1,3 @@
+app_name = "banking_api"
+
+urlpatterns: list = []

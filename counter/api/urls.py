@@ -1,0 +1,3 @@
+app_name = "counter_api"
+
+urlpatterns: list = []

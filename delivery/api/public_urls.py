@@ -1,0 +1,3 @@
+app_name = "track_api"
+
+urlpatterns: list = []

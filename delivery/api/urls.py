@@ -1,0 +1,3 @@
+app_name = "delivery_api"
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+app_name = "doorstep_api"
+
+urlpatterns: list = []

@@ -1,0 +1,73 @@
+"""Named personas, set up once per test database and shared by every test.
+
+clerk, postmaster, postman         Bhagalpur H.O (812001)
+thana_officer                      Kotwali thana, Bhagalpur
+sp_officer, dm_officer             Bhagalpur district
+operator, field_staff              Sampark Kendra Bhagalpur
+administrator
+outsider                           a thana officer in Patna: sees nothing of Bhagalpur
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from accounts.personas import demo_places, demo_users
+
+PASSWORD = "persona-password-1"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        places = demo_places()
+        demo_users(places, password=PASSWORD)
+
+
+@pytest.fixture
+def places(db):
+    return demo_places()
+
+
+@pytest.fixture
+def personas(db, places):
+    return demo_users(places, password=PASSWORD)
+
+
+def _persona(name):
+    @pytest.fixture
+    def fixture(personas):
+        return personas[name]
+
+    return fixture
+
+
+clerk = _persona("counter_clerk")
+postmaster = _persona("postmaster")
+postman = _persona("postman")
+thana_officer = _persona("thana_officer")
+sp_officer = _persona("sp_officer")
+dm_officer = _persona("dm_officer")
+operator = _persona("call_centre_operator")
+field_staff = _persona("field_staff")
+administrator = _persona("administrator")
+outsider = _persona("outsider")
+
+
+@pytest.fixture
+def login(client: Client):
+    """login(user) signs the test client in, passing two-factor for roles that need it."""
+
+    def _login(user, *, verified: bool = True) -> Client:
+        client.force_login(user)
+        if verified and user.needs_two_factor:
+            from django_otp.plugins.otp_static.models import StaticDevice
+
+            device, _ = StaticDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+            session = client.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+        return client
+
+    return _login

@@ -1,0 +1,3 @@
+app_name = "verification_api"
+
+urlpatterns: list = []
