@@ -60,7 +60,9 @@ fmt: venv ## Format and auto-fix
 	$(VENV)/bin/ruff check --fix .
 
 messages: venv ## Refresh locale/hi from the source (then translate the new entries)
-	DEBUG=1 $(PY) manage.py makemessages -l hi --ignore=.venv --ignore=var --ignore=tests --no-obsolete
+	@touch locale/.lock
+	DEBUG=1 flock locale/.lock $(PY) manage.py makemessages -l hi --ignore=.venv --ignore=var --ignore=tests --ignore=scripts --no-obsolete
+	@$(PY) scripts/po_translate.py --missing | wc -l | xargs echo "untranslated entries:"
 
 check-deploy: venv ## Django's deployment checklist with production-like values
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') ALLOWED_HOSTS=dakghar.example.in \
