@@ -300,3 +300,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- notify ---
+# Relay leases and retries (notify.services). A claimed message is the relay's for
+# SMS_CLAIM_SECONDS; it stops starting sends SMS_HTTP_TIMEOUT + 5 s before the lease ends.
+SMS_CLAIM_SECONDS = env.int("SMS_CLAIM_SECONDS", default=120)
+if SMS_CLAIM_SECONDS < SMS_HTTP_TIMEOUT + 15:
+    raise ImproperlyConfigured("SMS_CLAIM_SECONDS must exceed SMS_HTTP_TIMEOUT by at least 15 seconds.")
+# Back-off after the n-th failure: base * 2**(n-1) seconds, at most the cap.
+# With SMS_MAX_ATTEMPTS = 8: 30 s, 1, 2, 4, 8, 16, 32 minutes, then the message is given up (about 1 hour).
+SMS_RETRY_BASE_SECONDS = env.int("SMS_RETRY_BASE_SECONDS", default=30)
+SMS_RETRY_MAX_SECONDS = env.int("SMS_RETRY_MAX_SECONDS", default=3600)
+# A "send now" request older than this is dropped by the worker: the beat sweep has done it.
+SMS_KICK_EXPIRES = env.int("SMS_KICK_EXPIRES", default=300)
