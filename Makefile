@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dakghar
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DEBUG=0 SECRET_KEY=test-secret-key-not-for-production-0123456789abcdefghijklmnop \
-	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SMS_BACKEND=console \
+	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SMS_BACKEND=console STATIC_MANIFEST=0 \
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL)
 
 .DEFAULT_GOAL := help
@@ -28,7 +28,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 venv: $(VENV)/.installed ## Create .venv and install pinned requirements
 
 translations: venv ## Compile the Hindi catalogues (.po -> .mo)
-	@$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+	@DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --verbosity 0
 
 setup: venv translations ## Migrate and load demo data (safe to repeat)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput

@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import services
 from .models import District, PoliceStation, PoliceStationArea, PostOffice, ServiceCentre, State, User
 
 
@@ -78,3 +80,20 @@ class UserAdmin(DjangoUserAdmin):
         (_("Role and place"), {"fields": ("role", "post_office", "police_station", "district", "service_centre")}),
     )
     autocomplete_fields = ["post_office", "police_station", "district", "service_centre"]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Reset two-factor sign-in (lost phone): enrol again at next sign-in"))
+    def reset_two_factor(self, request, queryset) -> None:
+        for user in queryset:
+            services.user_two_factor_reset(user=user)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor sign-in was reset for %(count)d user.",
+                "Two-factor sign-in was reset for %(count)d users.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

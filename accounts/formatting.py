@@ -26,7 +26,7 @@ def format_inr(paise: int | None) -> str:
     """12345650 -> '₹1,23,456.50'; negative amounts get a leading minus sign."""
     if paise is None:
         return ""
-    if not isinstance(paise, int):
+    if not isinstance(paise, int) or isinstance(paise, bool):
         raise TypeError("money is an integer number of paise")
     sign = "-" if paise < 0 else ""
     rupees, rest = divmod(abs(paise), 100)

@@ -14,19 +14,33 @@ from django.db import transaction
 
 from .models import District, PoliceStation, PoliceStationArea, PostOffice, Role, ServiceCentre, State, User
 
-# (name, name_hi, kind, pin, latitude, longitude) -- Bhagalpur head office and sub offices.
+# (name, name_hi, kind, pin, latitude, longitude): Bhagalpur head office and sub offices.
+# Names, PINs and kinds from India Post's All India Pincode Directory (data.gov.in; the
+# 2023 file spells them "Bhagalpur HO", "Nathnagar SO"). Coordinates from the same file,
+# except where it is plainly wrong, corrected as noted. Only delivery sub offices whose
+# position we could trust are seeded; an administrator adds the rest in the admin.
 BHAGALPUR_OFFICES = [
-    ("Bhagalpur H.O", "भागलपुर प्रधान डाकघर", "head", "812001", "25.244500", "86.971900"),
-    ("Bhagalpur City S.O", "भागलपुर सिटी उप डाकघर", "sub", "812002", "25.250900", "86.988900"),
-    ("Bhagalpur University S.O", "भागलपुर विश्वविद्यालय उप डाकघर", "sub", "812007", "25.235700", "86.948800"),
-    ("Nathnagar S.O", "नाथनगर उप डाकघर", "sub", "812006", "25.243800", "86.930400"),
-    ("Sabour S.O", "सबौर उप डाकघर", "sub", "813210", "25.243300", "87.046600"),
-    ("Sultanganj S.O", "सुल्तानगंज उप डाकघर", "sub", "813213", "25.246400", "86.738900"),
-    ("Kahalgaon S.O", "कहलगांव उप डाकघर", "sub", "813203", "25.262100", "87.232600"),
-    ("Naugachia S.O", "नवगछिया उप डाकघर", "sub", "853204", "25.395800", "87.097800"),
+    ("Bhagalpur H.O", "भागलपुर प्रधान डाकघर", "head", "812001", "25.249694", "86.986972"),
+    ("Bhagalpur City S.O", "भागलपुर सिटी उप डाकघर", "sub", "812002", "25.242111", "86.972250"),
+    ("T.N.B. College S.O", "टी.एन.बी. कॉलेज उप डाकघर", "sub", "812007", "25.240972", "86.952889"),
+    # The directory has latitude 26.241833: a typo, Nathnagar lies beside the city at 25.24 N.
+    ("Nathnagar S.O", "नाथनगर उप डाकघर", "sub", "812006", "25.241833", "86.933639"),
+    # The directory has longitude 85.046722: a typo, Sabour is 6 km east of the city.
+    ("Sabour S.O", "सबौर उप डाकघर", "sub", "813210", "25.242139", "87.046722"),
+    # The directory repeats the head office's point; this is its S.R. Sultanganj S.O (same PIN).
+    ("Sultanganj S.O", "सुल्तानगंज उप डाकघर", "sub", "813213", "25.242070", "86.732590"),
+    ("Kahalgaon S.O", "कहलगाँव उप डाकघर", "sub", "813203", "25.265722", "87.235361"),
+    ("Ghogha S.O", "घोघा उप डाकघर", "sub", "813205", "25.212900", "87.161800"),
+    ("Pirpainti S.O", "पीरपैंती उप डाकघर", "sub", "813209", "25.291500", "87.421083"),
+    ("Bihpur S.O", "बिहपुर उप डाकघर", "sub", "853201", "25.382167", "86.938528"),
+    ("Naugachia S.O", "नवगछिया उप डाकघर", "sub", "853204", "25.391694", "87.100806"),
 ]
+# Names an earlier seed used, so a database seeded before is corrected, not doubled.
+FORMER_OFFICE_NAMES = {("Bhagalpur University S.O", "812007"): "T.N.B. College S.O"}
 
-# Head post offices of the metros and the state capital (for distance bands).
+# Head post offices of the metros and the state capital (for distance bands). New Delhi
+# and Patna coordinates from the same directory; Mumbai, Kolkata and Chennai are the GPO
+# buildings' map positions.
 METRO_HEAD_OFFICES = [
     (
         "Delhi",
@@ -37,8 +51,8 @@ METRO_HEAD_OFFICES = [
         "New Delhi G.P.O.",
         "नई दिल्ली जीपीओ",
         "110001",
-        "28.632400",
-        "77.218800",
+        "28.626806",
+        "77.206630",
     ),
     (
         "Maharashtra",
@@ -76,17 +90,22 @@ METRO_HEAD_OFFICES = [
         "13.090300",
         "80.286300",
     ),
-    ("Bihar", "BR", "बिहार", "Patna", "पटना", "Patna G.P.O.", "पटना जीपीओ", "800001", "25.611000", "85.141400"),
+    ("Bihar", "BR", "बिहार", "Patna", "पटना", "Patna G.P.O.", "पटना जीपीओ", "800001", "25.603583", "85.132556"),
 ]
 
-# (name, name_hi, PINs covered)
+# (name, name_hi, PINs covered). Police stations of Bhagalpur district named after the
+# towns they sit in; which PINs each covers is our demo assumption (a PIN may straddle
+# two thanas in reality): an administrator keeps this table in the admin.
 BHAGALPUR_THANAS = [
     ("Kotwali", "कोतवाली", ["812001", "812002"]),
-    ("Nathnagar", "नाथनगर", ["812006"]),
     ("Tatarpur", "ततारपुर", ["812007"]),
+    ("Nathnagar", "नाथनगर", ["812006"]),
     ("Sabour", "सबौर", ["813210"]),
     ("Sultanganj", "सुल्तानगंज", ["813213"]),
-    ("Kahalgaon", "कहलगांव", ["813203"]),
+    ("Kahalgaon", "कहलगाँव", ["813203"]),
+    ("Ghogha", "घोघा", ["813205"]),
+    ("Pirpainti", "पीरपैंती", ["813209"]),
+    ("Bihpur", "बिहपुर", ["853201"]),
     ("Naugachia", "नवगछिया", ["853204"]),
 ]
 PATNA_THANAS = [("Kotwali Patna", "कोतवाली पटना", ["800001"])]
@@ -107,6 +126,9 @@ class DemoPlaces:
 
 def _office(district: District, row: tuple, head: PostOffice | None) -> PostOffice:
     name, name_hi, kind, pin, lat, lon = row
+    for (former, former_pin), current in FORMER_OFFICE_NAMES.items():
+        if current == name and former_pin == pin and not PostOffice.objects.filter(name=name, pin=pin).exists():
+            PostOffice.objects.filter(name=former, pin=pin).update(name=name)
     office, _created = PostOffice.objects.update_or_create(
         name=name,
         pin=pin,

@@ -48,6 +48,20 @@ def totp_device_confirm(*, device: TOTPDevice) -> list[str]:
     return codes
 
 
+@transaction.atomic
+def user_two_factor_reset(*, user: User) -> int:
+    """Remove every authenticator and recovery code of a user (lost phone). At the next
+    sign-in they enrol again. Returns how many devices were removed."""
+    removed = 0
+    for model in (TOTPDevice, StaticDevice):
+        devices = model.objects.filter(user=user)
+        removed += devices.count()
+        devices.delete()  # a StaticDevice takes its recovery codes with it
+    # Their API tokens were issued on the strength of the old device: end them too.
+    Token.objects.filter(user=user).delete()
+    return removed
+
+
 def api_token_issue(*, user: User) -> str:
     """A token for the API; an expired one is replaced (see ExpiringTokenAuthentication)."""
     with transaction.atomic():

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 
 from . import services
-from .api.errors import api_not_found, api_server_error
+from .api.errors import api_not_found, api_server_error, error_body
 from .forms import LoginForm, OTPTokenForm
 from .models import Role
 
@@ -41,6 +46,16 @@ ROLE_HOME = {
 }
 
 
+def _safe_next(request: HttpRequest) -> str:
+    """The ?next= (or posted next) target if it stays on this site, else ''."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/landing.html")
 
@@ -51,9 +66,12 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_success_url(self) -> str:
+        target = self.get_redirect_url()
+        # A fresh sign-in is never verified yet: officers go on to their code.
         if self.request.user.needs_two_factor:
-            return reverse("accounts:two_factor")
-        return self.get_redirect_url() or reverse("accounts:home")
+            url = reverse("accounts:two_factor")
+            return f"{url}?{urlencode({'next': target})}" if target else url
+        return target or reverse("accounts:home")
 
 
 @login_required
@@ -67,15 +85,17 @@ def home(request: HttpRequest) -> HttpResponse:
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Ask for the authenticator (or a recovery) code; enrol first if there is none."""
     user = request.user
+    next_url = _safe_next(request)
     if not services.user_has_confirmed_device(user=user):
-        return redirect("accounts:two_factor_enrol")
+        enrol = reverse("accounts:two_factor_enrol")
+        return redirect(f"{enrol}?{urlencode({'next': next_url})}" if next_url else enrol)
     if user.is_verified():
-        return redirect("accounts:home")
+        return redirect(next_url or "accounts:home")
     form = OTPTokenForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         otp_login(request, form.device)
-        return redirect("accounts:home")
-    return render(request, "accounts/two_factor.html", {"form": form})
+        return redirect(next_url or "accounts:home")
+    return render(request, "accounts/two_factor.html", {"form": form, "next": next_url})
 
 
 @never_cache
@@ -84,6 +104,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     """Show a QR code for an authenticator app; confirm it with one code; then show
     recovery codes once."""
     user = request.user
+    next_url = _safe_next(request)
     if services.user_has_confirmed_device(user=user):
         return redirect("accounts:two_factor")
     device = services.totp_device_pending(user=user)
@@ -92,15 +113,47 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
         recovery_codes = services.totp_device_confirm(device=device)
         otp_login(request, device)
         messages.success(request, _("Two-factor sign-in is set up."))
-        return render(request, "accounts/recovery_codes.html", {"codes": recovery_codes})
+        return render(
+            request,
+            "accounts/recovery_codes.html",
+            {"codes": recovery_codes, "next": next_url or reverse("accounts:home")},
+        )
     svg = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).to_string(
         encoding="unicode"
     )
     return render(
         request,
         "accounts/two_factor_enrol.html",
-        {"form": form, "qr_svg": svg, "secret": services.totp_secret_base32(device=device)},
+        {"form": form, "qr_svg": svg, "secret": services.totp_secret_base32(device=device), "next": next_url},
     )
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's sign-in link leads to ours (one page with lockout and two-factor).
+    Someone already signed in who lands here is not admin staff: refuse, rather than
+    bounce between the two login pages."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    url = reverse("accounts:login")
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{url}?{query}" if query else url)
+
+
+def lockout_response(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
+    """django-axes calls this (AXES_LOCKOUT_CALLABLE) once a username is locked: the API
+    gets the error shape, pages get the lockout page. 429 either way."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    if request.path.startswith("/api/"):
+        body = error_body(
+            "locked_out",
+            _("Too many failed sign-ins. This account is locked for %(minutes)d minutes.") % {"minutes": minutes},
+            {"retry_after_minutes": minutes},
+        )
+        response = JsonResponse(body, status=429)
+    else:
+        response = render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
 
 
 @require_GET
@@ -117,10 +170,30 @@ def healthz(request: HttpRequest) -> JsonResponse:
         database = "unavailable"
     broker = services.broker_status()
     ok = database == "ok"
-    return JsonResponse(
+    response = JsonResponse(
         {"status": "ok" if ok else "unavailable", "database": database, "broker": broker},
         status=200 if ok else 503,
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# Error handlers (config.urls handler400/403/404/500). Under /api/ they answer in the
+# one error shape; elsewhere with a page in the visitor's language.
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("bad_request", _("The request could not be understood.")), status=400)
+    return TemplateResponse(request, "400.html", status=400).render()
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body("permission_denied", _("You do not have permission to perform this action.")), status=403
+        )
+    return TemplateResponse(request, "403.html", status=403).render()
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -132,5 +205,5 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return api_server_error(request)
-    # No template context processors here: the failure may be in one of them.
-    return render(request, "500.html", status=500)
+    # No request context: the failure may be in a context processor or the session.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

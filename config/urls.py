@@ -23,6 +23,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("accounts.urls")),
+    # One sign-in page for everyone (lockout, two-factor); the admin's own form is not used.
+    path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),
     path("counter/", include("counter.urls")),
     path("delivery/", include("delivery.urls")),
@@ -35,5 +37,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
 ]
 
+handler400 = "accounts.views.bad_request"
+handler403 = "accounts.views.permission_denied"
 handler404 = "accounts.views.not_found"
 handler500 = "accounts.views.server_error"

@@ -11,15 +11,23 @@ outsider                           a thana officer in Patna: sees nothing of Bha
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from accounts.personas import demo_places, demo_users
 
 PASSWORD = "persona-password-1"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Tests hash passwords all the time (personas, sign-ins); production's PBKDF2 with a
+    million rounds would make that most of the suite's run time. Tests only."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(fast_password_hashing, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         places = demo_places()
         demo_users(places, password=PASSWORD)

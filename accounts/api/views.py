@@ -4,7 +4,7 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -69,3 +69,35 @@ class TokenView(APIView):
             if not form.is_valid():
                 raise OtpInvalid
         return Response({"token": services.api_token_issue(user=user), "role": user.role}, status=status.HTTP_200_OK)
+
+
+class MeView(APIView):
+    """Who the token (or session) belongs to: a phone app shows this after sign-in."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "Me",
+                {
+                    "username": serializers.CharField(),
+                    "name": serializers.CharField(),
+                    "role": serializers.CharField(),
+                    "place": serializers.CharField(allow_null=True),
+                    "language": serializers.CharField(),
+                },
+            )
+        }
+    )
+    def get(self, request):
+        user = request.user
+        return Response(
+            {
+                "username": user.username,
+                "name": user.get_full_name(),
+                "role": user.role,
+                "place": str(user.place) if user.place is not None else None,
+                "language": user.preferred_language,
+            }
+        )
