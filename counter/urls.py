@@ -7,4 +7,5 @@ app_name = "counter"
 urlpatterns = [
     path("", views.home, name="home"),
     path("office/", views.office_home, name="office_home"),
+    path("pin/", views.pin_lookup, name="pin_lookup"),
 ]
