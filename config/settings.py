@@ -325,3 +325,10 @@ SMS_RETRY_BASE_SECONDS = env.int("SMS_RETRY_BASE_SECONDS", default=30)
 SMS_RETRY_MAX_SECONDS = env.int("SMS_RETRY_MAX_SECONDS", default=3600)
 # A "send now" request older than this is dropped by the worker: the beat sweep has done it.
 SMS_KICK_EXPIRES = env.int("SMS_KICK_EXPIRES", default=300)
+
+# --- counter ---
+# "Local" Speed Post band: same PIN, or same district and taluk; for a PIN the directory
+# gives no taluk, same district and centres within this radius (see counter/pins.py).
+COUNTER_LOCAL_RADIUS_KM = env.float("COUNTER_LOCAL_RADIUS_KM", default=5.0)
+# The tariff API is public (like India Post's calculator); anonymous callers are limited.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["counter_tariff_anon"] = env.str("COUNTER_TARIFF_ANON_RATE", default="120/min")
