@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BankingConfig(AppConfig):
     name = "banking"
+    verbose_name = _("Savings bank")
+
+    def ready(self) -> None:
+        from .sms import sms_templates_register
+
+        sms_templates_register()
