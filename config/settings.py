@@ -332,3 +332,12 @@ SMS_KICK_EXPIRES = env.int("SMS_KICK_EXPIRES", default=300)
 COUNTER_LOCAL_RADIUS_KM = env.float("COUNTER_LOCAL_RADIUS_KM", default=5.0)
 # The tariff API is public (like India Post's calculator); anonymous callers are limited.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["counter_tariff_anon"] = env.str("COUNTER_TARIFF_ANON_RATE", default="120/min")
+
+# --- delivery ---
+# Counted failed attempts (not "link down") before an article goes back to its sender.
+DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=3)
+# OTP hand-over (DOMAIN.md, OWASP ASVS L2): wrong codes before a code dies, resend
+# cooldown, and sends per article per IST day.
+DELIVERY_OTP_MAX_WRONG = env.int("DELIVERY_OTP_MAX_WRONG", default=5)
+DELIVERY_OTP_RESEND_COOLDOWN_SECONDS = env.int("DELIVERY_OTP_RESEND_COOLDOWN_SECONDS", default=60)
+DELIVERY_OTP_MAX_SENDS_PER_DAY = env.int("DELIVERY_OTP_MAX_SENDS_PER_DAY", default=3)

@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "track_api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("track/<str:number>/", views.PublicTrackView.as_view(), name="track"),
+]

@@ -1,0 +1,97 @@
+"""Idempotency-Key for delivery's POSTs (the postman's phone replays after a link failure).
+
+The first answer to a keyed request is stored in ApiReplay in the same transaction as
+the change, and a request with the same key gets that answer again, changing nothing.
+The key is also written on the TrackingEvent the change makes (unique), so even a
+caller that bypasses this module cannot write the same event twice.
+Errors are answers too: a wrong OTP replayed is not counted twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.api.errors import error_body
+from accounts.exceptions import DomainError
+from accounts.models import User
+
+from .exceptions import IdempotencyKeyReused
+from .models import ApiReplay
+
+KEY_RE = re.compile(r"^[A-Za-z0-9_\-:.]{8,64}$")
+
+
+class InvalidIdempotencyKey(DomainError):
+    code = "invalid_idempotency_key"
+    status = 400
+    default_message = _("The Idempotency-Key must be 8 to 64 letters, digits, '-', '_', ':' or '.'.")
+
+
+def _fingerprint(endpoint: str, payload: Any) -> str:
+    # Keyed, because a deliver request's body holds an OTP: an unkeyed hash of it
+    # could be reversed by trying the 10^6 codes.
+    text = endpoint + "\n" + json.dumps(payload, sort_keys=True, default=str)
+    return hmac.new(settings.SECRET_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def _answer(call: Callable[[str | None], tuple[int, dict]], key: str | None) -> tuple[int, dict]:
+    try:
+        return call(key)
+    except DomainError as exc:
+        return exc.status, error_body(exc.code, exc.message, exc.details)
+
+
+def _replay(record: ApiReplay, *, actor: User, endpoint: str, fingerprint: str) -> tuple[int, dict, bool]:
+    if record.actor_id != actor.pk or record.endpoint != endpoint or record.fingerprint != fingerprint:
+        exc = IdempotencyKeyReused()
+        return exc.status, error_body(exc.code, exc.message, exc.details), False
+    return record.status_code, record.body, True
+
+
+def idempotent(
+    *,
+    key: str | None,
+    actor: User,
+    endpoint: str,
+    payload: Any,
+    call: Callable[[str | None], tuple[int, dict]],
+) -> tuple[int, dict, bool]:
+    """Run `call(key)` once per key; returns (status, body, replayed).
+
+    `call` makes the change through a service (passing the key on to the event) and
+    returns the answer; a DomainError it raises becomes the stored error answer.
+    """
+    if not key:
+        return (*_answer(call, None), False)
+    if not KEY_RE.match(key):
+        exc = InvalidIdempotencyKey()
+        return exc.status, error_body(exc.code, exc.message), False
+    fingerprint = _fingerprint(endpoint, payload)
+    existing = ApiReplay.objects.filter(key=key).first()
+    if existing is not None:
+        return _replay(existing, actor=actor, endpoint=endpoint, fingerprint=fingerprint)
+    with transaction.atomic():
+        try:
+            # Claim the key first. A twin request running at the same moment blocks
+            # here on the unique index until we commit, then fails and replays our
+            # answer instead of making the change a second time.
+            with transaction.atomic():
+                record = ApiReplay.objects.create(key=key, actor=actor, endpoint=endpoint, fingerprint=fingerprint)
+        except IntegrityError:
+            record = None
+        if record is not None:
+            status, body = _answer(call, key)
+            record.status_code = status
+            record.body = body
+            record.save(update_fields=["status_code", "body"])
+            return status, body, False
+    return _replay(ApiReplay.objects.get(key=key), actor=actor, endpoint=endpoint, fingerprint=fingerprint)

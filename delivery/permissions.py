@@ -1,0 +1,79 @@
+"""Access on a user's behalf (the accounts.permissions pattern, for articles and bags)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from accounts.models import PostOffice, Role, User
+
+from .models import Article, Bag
+from .selectors import article_get, bag_get
+
+OFFICE_ROLES = (Role.POSTMASTER, Role.COUNTER_CLERK, Role.POSTMAN)
+MAIL_ROOM_ROLES = (Role.POSTMASTER, Role.COUNTER_CLERK)  # bag, dispatch, receive
+BEAT_ROLES = (Role.POSTMASTER, Role.POSTMAN)  # take out, deliver, attempt
+
+
+def office_of(user: User, *roles: str) -> PostOffice:
+    """The post office a staff user works in, if their role is one of `roles`."""
+    if not user.is_authenticated or user.role not in (roles or OFFICE_ROLES) or user.post_office_id is None:
+        raise PermissionDenied
+    return user.post_office
+
+
+def _covers(user: User, office_id: int | None) -> bool:
+    if office_id is None:
+        return False
+    if user.post_office_id == office_id:
+        return True
+    # A head office's postmaster oversees its sub and branch offices.
+    return (
+        user.role == Role.POSTMASTER
+        and PostOffice.objects.filter(pk=office_id, head_office_id=user.post_office_id).exists()
+    )
+
+
+def access_article_for(user: User, number: str, *roles: str) -> Article:
+    """The article if the user may see (and, with `roles`, act on) it: staff of the office
+    where it is, where it was booked or where it is going; the postman whose beat it
+    is on; an administrator (read only: no office to act from)."""
+    article = article_get(number)  # 400 for a bad number, 404 for an unknown one
+    if not user.is_authenticated:
+        raise PermissionDenied
+    if user.role == Role.ADMINISTRATOR and not roles:
+        return article
+    if user.role not in (roles or OFFICE_ROLES):
+        raise PermissionDenied
+    if user.role == Role.POSTMAN and article.postman_id == user.pk:
+        return article
+    incoming_to = None
+    if article.bag_id:
+        incoming_to = Bag.objects.filter(pk=article.bag_id).values_list("to_office_id", flat=True).first()
+    offices = (article.current_office_id, article.origin_office_id, article.destination_office_id, incoming_to)
+    if any(_covers(user, office_id) for office_id in offices):
+        return article
+    raise PermissionDenied
+
+
+def access_bag_for(user: User, bag: str) -> Bag:
+    row = bag_get(bag)
+    if user.is_authenticated and user.role == Role.ADMINISTRATOR:
+        return row
+    office_of(user, *OFFICE_ROLES)
+    if _covers(user, row.from_office_id) or _covers(user, row.to_office_id):
+        return row
+    raise PermissionDenied
+
+
+def require_at_office(user: User, article: Article) -> None:
+    """Acting on an article (bagging, assigning, returning) is for staff of the office
+    where it is now; a postman also acts on what is on their own beat."""
+    if user.role == Role.POSTMAN and article.postman_id == user.pk:
+        return
+    if _covers(user, article.current_office_id):
+        return
+    if article.bag_id:  # in transit: the office it is travelling to may receive it
+        to_office = Bag.objects.filter(pk=article.bag_id).values_list("to_office_id", flat=True).first()
+        if _covers(user, to_office):
+            return
+    raise PermissionDenied
