@@ -341,3 +341,38 @@ DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=3)
 DELIVERY_OTP_MAX_WRONG = env.int("DELIVERY_OTP_MAX_WRONG", default=5)
 DELIVERY_OTP_RESEND_COOLDOWN_SECONDS = env.int("DELIVERY_OTP_RESEND_COOLDOWN_SECONDS", default=60)
 DELIVERY_OTP_MAX_SENDS_PER_DAY = env.int("DELIVERY_OTP_MAX_SENDS_PER_DAY", default=3)
+
+# --- banking ---
+from celery.schedules import crontab  # noqa: E402
+
+# Amounts in paise. Consent OTP above this amount (₹5,000); the holder cap at end of day
+# (₹2,00,000, IPPB rule); the largest amount one operation may carry (₹1 crore).
+BANKING_OTP_THRESHOLD_PAISE = env.int("BANKING_OTP_THRESHOLD_PAISE", default=5_000_00)
+BANKING_HOLDER_CAP_PAISE = env.int("BANKING_HOLDER_CAP_PAISE", default=2_00_000_00)
+BANKING_MAX_AMOUNT_PAISE = env.int("BANKING_MAX_AMOUNT_PAISE", default=1_00_00_000_00)
+# Consent OTP (OWASP ASVS L2): lifetime, wrong tries, resend cooldown, sends per account per IST day.
+BANKING_OTP_TTL_SECONDS = env.int("BANKING_OTP_TTL_SECONDS", default=600)
+BANKING_OTP_MAX_ATTEMPTS = env.int("BANKING_OTP_MAX_ATTEMPTS", default=5)
+BANKING_OTP_RESEND_SECONDS = env.int("BANKING_OTP_RESEND_SECONDS", default=60)
+BANKING_OTP_DAILY_CAP = env.int("BANKING_OTP_DAILY_CAP", default=10)
+if BANKING_OTP_TTL_SECONDS > 600 or BANKING_OTP_MAX_ATTEMPTS > 5:
+    raise ImproperlyConfigured("A money OTP lives at most 10 minutes and allows at most 5 wrong tries (ASVS L2).")
+# Idempotency records are kept this long (Stripe keeps 24 h; we keep at least that).
+BANKING_IDEMPOTENCY_HOURS = env.int("BANKING_IDEMPOTENCY_HOURS", default=48)
+if BANKING_IDEMPOTENCY_HOURS < 24:
+    raise ImproperlyConfigured("BANKING_IDEMPOTENCY_HOURS must be at least 24.")
+# Key of the Aadhaar HMAC. Set it in production and never change it (matching depends on
+# it); when empty it is derived from SECRET_KEY.
+BANKING_AADHAAR_HASH_KEY = env.str("BANKING_AADHAAR_HASH_KEY", default="")
+# UPI payee for offices without their own (admin: Office UPI payees).
+BANKING_UPI_VPA = env.str("BANKING_UPI_VPA", default="indiapost@ippb")
+BANKING_UPI_PAYEE_NAME = env.str("BANKING_UPI_PAYEE_NAME", default="India Post")
+CELERY_BEAT_SCHEDULE["banking-posb-sweep"] = {
+    "task": "banking.tasks.posb_sweep",
+    "schedule": crontab(hour=23, minute=50),  # CELERY_TIMEZONE is Asia/Kolkata
+}
+CELERY_BEAT_SCHEDULE["banking-ledger-check"] = {
+    "task": "banking.tasks.ledger_check",
+    "schedule": crontab(hour=2, minute=30),  # nightly, after the sweep
+}
+CELERY_BEAT_SCHEDULE["banking-idempotency-purge"] = {"task": "banking.tasks.idempotency_purge", "schedule": 3600.0}
