@@ -110,7 +110,7 @@ class Outbox(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    to = models.CharField(_("to"), max_length=10, validators=[mobile_validator])
+    to = models.CharField(_("mobile number"), max_length=10, validators=[mobile_validator])
     template = models.ForeignKey(
         SmsTemplate, on_delete=models.PROTECT, related_name="messages", verbose_name=_("template")
     )

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             name='Outbox',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('to', models.CharField(max_length=10, validators=[django.core.validators.RegexValidator('^[6-9][0-9]{9}$', 'A mobile number is ten digits starting with 6, 7, 8 or 9.')], verbose_name='to')),
+                ('to', models.CharField(max_length=10, validators=[django.core.validators.RegexValidator('^[6-9][0-9]{9}$', 'A mobile number is ten digits starting with 6, 7, 8 or 9.')], verbose_name='mobile number')),
                 ('lang', models.CharField(choices=[('hi', 'हिन्दी'), ('en', 'English')], max_length=2, verbose_name='language')),
                 ('text', models.TextField(verbose_name='text')),
                 ('secret', models.BooleanField(default=False, help_text='The text carries a secret (an OTP); it is blanked once sent.', verbose_name='secret')),

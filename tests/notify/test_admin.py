@@ -132,3 +132,13 @@ def test_template_edit_that_would_break_sending_is_refused(admin_client, changes
 
 def test_templates_come_from_code_not_from_the_admin(admin_client):
     assert admin_client.get(reverse("admin:notify_smstemplate_add")).status_code == 403
+
+
+def test_outbox_admin_speaks_hindi(admin_client, three_states, settings):
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
+
+    response = admin_client.get(reverse("admin:notify_outbox_changelist"))
+
+    assert response.status_code == 200
+    for label in ("भेजे जाने वाले एसएमएस", "लंबित", "भेजा गया", "विफल", "मोबाइल नंबर", "प्रयास"):
+        assert label in response.text
