@@ -6,6 +6,10 @@ from django.utils.translation import ngettext
 from . import services
 from .models import District, PoliceStation, PoliceStationArea, PostOffice, ServiceCentre, State, User
 
+admin.site.site_header = _("Dakghar administration")
+admin.site.site_title = _("Dakghar admin")
+admin.site.index_title = _("People, places and settings")
+
 
 @admin.register(State)
 class StateAdmin(admin.ModelAdmin):

@@ -30,8 +30,10 @@ def totp_device_pending(*, user: User) -> TOTPDevice:
 
 
 def totp_secret_base32(*, device: TOTPDevice) -> str:
-    """The key to type into an authenticator app by hand when the QR cannot be scanned."""
-    return base64.b32encode(device.bin_key).decode().rstrip("=")
+    """The key to type into an authenticator app by hand when the QR cannot be scanned,
+    in groups of four letters (the apps ignore the spaces)."""
+    key = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
 @transaction.atomic

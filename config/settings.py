@@ -19,7 +19,21 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-env = environ.Env()
+
+class _Env(environ.Env):
+    """django-environ, except that a yes/no value must be one: django-environ reads
+    DEBUG=maybe or SECURE_SSL_REDIRECT=flase as False without a word."""
+
+    YES_NO = ("true", "on", "ok", "y", "yes", "1", "false", "off", "no", "n", "0", "")
+
+    def bool(self, var, default=environ.Env.NOTSET):
+        raw = self.ENVIRON.get(var)
+        if raw is not None and raw.strip().lower() not in self.YES_NO:
+            raise ImproperlyConfigured(f"{var} must be 1 or 0 (true/false, yes/no, on/off), not {raw!r}.")
+        return super().bool(var, default=default)
+
+
+env = _Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)

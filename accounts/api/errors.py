@@ -13,8 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_noop as noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -24,15 +23,15 @@ from accounts.exceptions import DomainError
 # DRF's most common field errors, listed here so `make messages` puts them in our
 # catalogue: Django merges catalogues, so DRF's own gettext then finds the Hindi.
 DRF_FIELD_MESSAGES = (
-    noop("This field is required."),
-    noop("This field may not be blank."),
-    noop("This field may not be null."),
-    noop("A valid integer is required."),
-    noop("Not a valid string."),
-    noop("Must be a valid boolean."),
-    noop("Invalid input."),
-    noop("Invalid token."),
-    noop("User inactive or deleted."),
+    gettext_noop("This field is required."),
+    gettext_noop("This field may not be blank."),
+    gettext_noop("This field may not be null."),
+    gettext_noop("A valid integer is required."),
+    gettext_noop("Not a valid string."),
+    gettext_noop("Must be a valid boolean."),
+    gettext_noop("Invalid input."),
+    gettext_noop("Invalid token."),
+    gettext_noop("User inactive or deleted."),
 )
 
 # Our words for DRF's exceptions, used unless the code that raised one gave its own.

@@ -31,9 +31,9 @@ def totp_code(secret_base32: str, *, steps_ahead: int = 0) -> str:
 
 
 def secret_on_page(html: str) -> str:
-    match = re.search(r'<code class="secret">([A-Z2-7]+)</code>', html)
+    match = re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', html)
     assert match, "the enrolment page shows the key to type in"
-    return match.group(1)
+    return match.group(1).replace(" ", "")
 
 
 def password_login(client, user, password: str = PASSWORD, **extra):

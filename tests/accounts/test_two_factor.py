@@ -138,7 +138,9 @@ def test_the_admin_has_no_second_login_form(client, clerk, login):
     assert client.get("/admin/", follow=True).status_code == 403
 
 
-def test_administrator_resets_a_lost_phone_and_the_user_enrols_again(client, administrator, thana_officer, enrol, login):
+def test_administrator_resets_a_lost_phone_and_the_user_enrols_again(
+    client, administrator, thana_officer, enrol, login
+):
     enrol(client, thana_officer)
     client.post(reverse("accounts:logout"))
 
