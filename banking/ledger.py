@@ -1,0 +1,152 @@
+"""The posting engine: the one place that writes journal entries and stored balances.
+
+Internal to banking: other apps call banking.services, which call this inside their
+transaction. Nothing here opens a transaction of its own; every function that writes
+says "in_transaction" in its name and must run inside transaction.atomic().
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from .exceptions import InsufficientFunds, InvalidAmount, TillShort, UnbalancedEntry
+from .models import JournalEntry, LedgerAccount, Posting
+
+# The Idempotency-Key of the API request being served (set by banking.idempotency),
+# copied onto the journal entry for the audit trail.
+current_idempotency_key: ContextVar[str] = ContextVar("banking_idempotency_key", default="")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One posting to be made: positive amount = debit, negative = credit."""
+
+    account: LedgerAccount
+    amount_paise: int
+
+
+def amount_check(amount_paise: object, *, allow_zero: bool = False) -> int:
+    """A money amount from the outside world: an int (not a bool, float or string),
+    more than zero (or zero when allowed) and at most BANKING_MAX_AMOUNT_PAISE."""
+    if type(amount_paise) is not int:
+        raise InvalidAmount
+    low = 0 if allow_zero else 1
+    if not low <= amount_paise <= settings.BANKING_MAX_AMOUNT_PAISE:
+        raise InvalidAmount(details={"max_paise": settings.BANKING_MAX_AMOUNT_PAISE})
+    return amount_paise
+
+
+def lines_check(lines: Iterable[Line]) -> list[Line]:
+    """An entry is at least two non-zero integer lines that add up to zero."""
+    lines = list(lines)
+    if len(lines) < 2 or any(type(line.amount_paise) is not int or line.amount_paise == 0 for line in lines):
+        raise UnbalancedEntry
+    if sum(line.amount_paise for line in lines) != 0:
+        raise UnbalancedEntry
+    return lines
+
+
+def reversal_lines(postings: Iterable[tuple[LedgerAccount, int]]) -> list[Line]:
+    """The lines that undo an entry: every posting negated."""
+    return [Line(account, -amount) for account, amount in postings]
+
+
+_BALANCE_UPDATE = (
+    "UPDATE banking_ledgeraccount SET balance_paise = balance_paise + %s "
+    "WHERE id = %s AND balance_paise + %s >= 0 RETURNING balance_paise"
+)
+
+
+def _stored_balance_apply_in_transaction(account: LedgerAccount, delta: int) -> int:
+    """Move a stored balance by `delta` (in the account's own sign) unless that would
+    take it below zero.
+
+    Why a conditional UPDATE and not SELECT ... FOR UPDATE then UPDATE: one round trip,
+    and the UPDATE itself takes the row lock. Under READ COMMITTED a second transaction
+    waiting on that lock re-evaluates `balance + delta >= 0` against the committed new
+    balance, so two withdrawals can never both pass on the same old balance. The CHECK
+    constraint (balance >= 0) stays as the last line of defence.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_BALANCE_UPDATE, [delta, account.pk, delta])
+        row = cursor.fetchone()
+    if row is None:
+        if account.kind == LedgerAccount.Kind.TILL:
+            raise TillShort
+        raise InsufficientFunds
+    account.balance_paise = row[0]
+    return row[0]
+
+
+def entry_post_in_transaction(
+    *,
+    kind: str,
+    office_id: int,
+    actor_id: int | None,
+    lines: Iterable[Line],
+    memo: str = "",
+    reverses_id: int | None = None,
+) -> JournalEntry:
+    """Write one balanced entry and move the stored balances it touches.
+
+    MUST run inside transaction.atomic(): on InsufficientFunds / TillShort the caller's
+    transaction rolls back the rows written before. The inserts come first and the
+    balance updates last, in primary-key order: the row locks are then held for the
+    shortest time, and two entries touching the same accounts always lock them in the
+    same order, so they cannot deadlock. (The postings' foreign keys take KEY SHARE
+    locks, which do not conflict with the UPDATE's NO KEY UPDATE lock.)
+    """
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("entry_post_in_transaction() needs transaction.atomic()")
+    lines = lines_check(lines)
+    now = timezone.now()
+    entry = JournalEntry.objects.create(
+        kind=kind,
+        memo=memo[:200],
+        office_id=office_id,
+        actor_id=actor_id,
+        created_at=now,
+        reverses_id=reverses_id,
+        idempotency_key=current_idempotency_key.get(),
+    )
+    Posting.objects.bulk_create(
+        [Posting(entry=entry, account=line.account, amount_paise=line.amount_paise, created_at=now) for line in lines]
+    )
+    deltas: dict[int, tuple[LedgerAccount, int]] = {}
+    for line in lines:
+        if line.account.kind in LedgerAccount.STORED_BALANCE_KINDS:
+            account, delta = deltas.get(line.account.pk, (line.account, 0))
+            deltas[line.account.pk] = (account, delta + line.account.sign * line.amount_paise)
+    for pk in sorted(deltas):
+        account, delta = deltas[pk]
+        if delta:
+            _stored_balance_apply_in_transaction(account, delta)
+    return entry
+
+
+def internal_accounts(*, office_id: int, kinds: Iterable[str]) -> dict[str, LedgerAccount]:
+    """The office's internal accounts of these kinds, created on first use.
+
+    Two requests creating the same one race on the unique (office, kind) constraint;
+    the loser reads the winner's row."""
+    kinds = set(kinds)
+    if kinds & LedgerAccount.STORED_BALANCE_KINDS:
+        raise ValueError("customer and till accounts are not internal")
+    found = {a.kind: a for a in LedgerAccount.objects.filter(office_id=office_id, kind__in=kinds)}
+    for kind in kinds - found.keys():
+        try:
+            with transaction.atomic():
+                found[kind] = LedgerAccount.objects.create(office_id=office_id, kind=kind)
+        except IntegrityError:
+            found[kind] = LedgerAccount.objects.get(office_id=office_id, kind=kind)
+    return found
+
+
+def internal_account(*, office_id: int, kind: str) -> LedgerAccount:
+    return internal_accounts(office_id=office_id, kinds=[kind])[kind]
