@@ -203,3 +203,239 @@ class Discount(Effective):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.rate_bp / 100:.2f}%"
+
+
+# --- the window's day: tills, bookings, receipts -----------------------------------------
+
+# Notes counted in a till, by face value in rupees; coins are counted as one total.
+NOTE_DENOMINATIONS = (500, 200, 100, 50, 20, 10)
+
+
+class AppendOnly(models.Model):
+    """A record that is written once and never changed or deleted (also refused by a
+    trigger on PostgreSQL, see migration 0005)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError(_("This record cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("This record cannot be deleted."))
+
+
+class TillSession(models.Model):
+    """A clerk's session at the window: banking's till plus the opening cash count.
+    Open while it has no TillClose."""
+
+    till = models.OneToOneField("banking.Till", on_delete=models.PROTECT, related_name="+")
+    office = models.ForeignKey("accounts.PostOffice", on_delete=models.PROTECT, related_name="+")
+    clerk = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("opened at"))
+    opened_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    opening_denominations = models.JSONField(_("opening count"))
+    opening_paise = models.BigIntegerField(_("opening cash (paise)"))
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["office", "opened_at"])]
+        verbose_name = _("till session")
+        verbose_name_plural = _("till sessions")
+
+    def __str__(self) -> str:
+        return f"{_('Till session')} #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return not hasattr(self, "close")
+
+
+class TillClose(AppendOnly):
+    """The immutable close record of a till session: counted against expected."""
+
+    session = models.OneToOneField(TillSession, on_delete=models.PROTECT, related_name="close")
+    denominations = models.JSONField(_("closing count"))
+    counted_paise = models.BigIntegerField(_("counted (paise)"))
+    expected_paise = models.BigIntegerField(_("expected (paise)"))
+    difference_paise = models.BigIntegerField(_("difference (paise)"))  # counted - expected
+    entry_id = models.BigIntegerField(_("ledger entry"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"))
+    closed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(difference_paise=models.F("counted_paise") - models.F("expected_paise")),
+                name="till_close_difference_adds_up",
+            )
+        ]
+        verbose_name = _("till close")
+        verbose_name_plural = _("till closes")
+
+    def __str__(self) -> str:
+        return f"{self.session} {self.closed_at:%Y-%m-%d}"
+
+
+class OfficeDayClose(AppendOnly):
+    """The postmaster closes the office's day once every till is closed."""
+
+    office = models.ForeignKey("accounts.PostOffice", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("day"))
+    summary = models.JSONField(_("summary"))
+    closed_at = models.DateTimeField(_("closed at"))
+    closed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "day"], name="office_day_closed_once")]
+        verbose_name = _("office day close")
+        verbose_name_plural = _("office day closes")
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.day}"
+
+
+class ReceiptSerial(models.Model):
+    """Receipt serials on databases without sequences (SQLite, embedded mode): one
+    inserted row per number, never a "last number" row that every booking updates.
+    On PostgreSQL the sequence counter_receipt_seq is used instead."""
+
+    id = models.BigAutoField(primary_key=True)
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+class Booking(models.Model):
+    """One customer's visit to the window: one or more articles, one payment, one receipt."""
+
+    class Status(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", _("Waiting for UPI payment")
+        PAID = "paid", _("Paid")
+        VOID = "void", _("Not paid, articles cancelled")
+        CANCELLED = "cancelled", _("Cancelled and refunded")
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("Cash")
+        UPI = "upi", _("UPI")
+        ACCOUNT = "account", _("Savings account")
+
+    receipt_number = models.CharField(_("receipt number"), max_length=20, unique=True)
+    office = models.ForeignKey("accounts.PostOffice", on_delete=models.PROTECT, related_name="+")
+    clerk = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    till_session = models.ForeignKey(TillSession, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("booked at"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    payment_method = models.CharField(_("payment"), max_length=8, choices=Method.choices)
+    payment = models.OneToOneField("banking.Payment", on_delete=models.PROTECT, null=True, related_name="+")
+    upi_uri = models.CharField(max_length=500, blank=True)
+    account_number = models.CharField(max_length=20, blank=True)
+    amount_paise = models.BigIntegerField(_("postage (paise)"))
+    addons_paise = models.BigIntegerField(_("add-ons (paise)"))
+    discount_paise = models.BigIntegerField(_("discount (paise)"))
+    gst_paise = models.BigIntegerField(_("GST (paise)"))
+    total_paise = models.BigIntegerField(_("total (paise)"))
+    idempotency_key = models.CharField(max_length=80)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["clerk", "idempotency_key"], name="booking_once_per_key"),
+            models.CheckConstraint(
+                condition=Q(
+                    total_paise=models.F("amount_paise")
+                    - models.F("discount_paise")
+                    + models.F("addons_paise")
+                    + models.F("gst_paise")
+                ),
+                name="booking_total_adds_up",
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "created_at"]), models.Index(fields=["office", "status"])]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+
+    def __str__(self) -> str:
+        return self.receipt_number
+
+
+class BookingArticle(models.Model):
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="articles")
+    position = models.PositiveSmallIntegerField()
+    article = models.OneToOneField("delivery.Article", on_delete=models.PROTECT, related_name="+")
+    article_number = models.CharField(_("article number"), max_length=13, db_index=True)
+    service = models.CharField(_("service"), max_length=24, choices=Service.choices)
+    weight_g = models.PositiveIntegerField(_("weight (g)"))
+    addons = models.JSONField(_("add-ons"), default=list)
+    discount = models.CharField(_("discount"), max_length=16, blank=True)
+    band = models.CharField(_("distance band"), max_length=12, choices=Band.choices)
+    distance_km = models.DecimalField(_("distance (km)"), max_digits=7, decimal_places=1)
+    sender_name = models.CharField(_("sender"), max_length=120)
+    sender_pin = models.CharField(max_length=6)
+    recipient_name = models.CharField(_("recipient"), max_length=120)
+    recipient_pin = models.CharField(max_length=6)
+    recipient_town = models.CharField(max_length=120, blank=True)
+    amount_paise = models.BigIntegerField()
+    addons_paise = models.BigIntegerField()
+    discount_paise = models.BigIntegerField()
+    gst_paise = models.BigIntegerField()
+    total_paise = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["booking", "position"]
+        constraints = [models.UniqueConstraint(fields=["booking", "position"], name="booking_article_position")]
+        verbose_name = _("booked article")
+        verbose_name_plural = _("booked articles")
+
+    def __str__(self) -> str:
+        return self.article_number
+
+
+class BookingEvent(AppendOnly):
+    """Every status change of a booking (append-only), with actor and time."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="events")
+    old_status = models.CharField(max_length=16, blank=True)
+    new_status = models.CharField(max_length=16)
+    note = models.CharField(max_length=300, blank=True)
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id}: {self.old_status} -> {self.new_status}"
+
+
+class CancelRequest(models.Model):
+    """A clerk asks to cancel a paid booking; the postmaster approves (then the articles
+    are cancelled and the payment refunded) or rejects. Maker and checker differ."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the postmaster")
+        APPROVED = "approved", _("Approved and refunded")
+        REJECTED = "rejected", _("Rejected")
+
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="cancel_requests")
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking"], condition=Q(status="pending"), name="cancel_one_pending"),
+        ]
+        verbose_name = _("cancellation request")
+        verbose_name_plural = _("cancellation requests")
+
+    def __str__(self) -> str:
+        return f"{self.booking_id}: {self.status}"

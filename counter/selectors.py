@@ -3,11 +3,235 @@
 pin_info(pin=...) -> PinInfo                  town, district, state of a PIN
 route_between(origin_pin=..., dest_pin=...)   distance_km and band
 tariff_quote(service=..., weight_g=..., origin_pin=..., dest_pin=..., addons=..., discount=None, on=None) -> Quote
+open_session_for(clerk_id=...) -> TillSession | None
+booking_by_receipt(receipt_number=...) -> Booking (articles prefetched)
+session_report(session_id=...) -> SessionReport      a clerk's day at the till
+office_day_summary(office_id=..., day=...) -> OfficeDay   every counter of an office
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from banking import selectors as banking_selectors
+
+from .exceptions import BookingNotFound
+from .models import Booking, CancelRequest, OfficeDayClose, TillSession
 from .pins import PinInfo, Route, pin_info, route_between
 from .tariff import Quote, tariff_quote
 
-__all__ = ["PinInfo", "Quote", "Route", "pin_info", "route_between", "tariff_quote"]
+__all__ = [
+    "OfficeDay",
+    "PinInfo",
+    "Quote",
+    "Route",
+    "SessionReport",
+    "booking_by_receipt",
+    "cancel_requests_pending",
+    "ist_day_bounds",
+    "office_day_summary",
+    "open_session_for",
+    "pin_info",
+    "route_between",
+    "session_report",
+    "tariff_quote",
+]
+
+PAID_STATUSES = (Booking.Status.PAID, Booking.Status.CANCELLED)
+
+
+def ist_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """[start, end) of an Asia/Kolkata calendar day, as aware datetimes."""
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(day, time.min), tz)
+    return start, start + timedelta(days=1)
+
+
+def open_session_for(*, clerk_id: int) -> TillSession | None:
+    return TillSession.objects.filter(clerk_id=clerk_id, close__isnull=True).order_by("-opened_at").first()
+
+
+def booking_by_receipt(*, receipt_number: str) -> Booking:
+    booking = (
+        Booking.objects.select_related("office", "clerk", "office__district")
+        .prefetch_related("articles")
+        .filter(receipt_number=str(receipt_number or "").strip().upper())
+        .first()
+    )
+    if booking is None:
+        raise BookingNotFound
+    return booking
+
+
+def _takings(bookings) -> dict:
+    """Bookings taken (paid, including those later cancelled) by payment method, and refunds."""
+    rows = bookings.values("payment_method").annotate(
+        n=Count("id"),
+        total=Coalesce(Sum("total_paise"), 0),
+        gst=Coalesce(Sum("gst_paise"), 0),
+    )
+    by_method = {m: {"count": 0, "total_paise": 0, "gst_paise": 0} for m in Booking.Method.values}
+    for row in rows:
+        by_method[row["payment_method"]] = {"count": row["n"], "total_paise": row["total"], "gst_paise": row["gst"]}
+    return by_method
+
+
+@dataclass
+class SessionReport:
+    session: TillSession
+    bookings: list[Booking]
+    articles: int
+    by_method: dict
+    refunded_paise: int
+    cash_in_paise: int
+    expected_paise: int | None  # what banking's ledger says the drawer holds now (open tills)
+    close: object | None = None
+
+
+def session_report(*, session_id: int) -> SessionReport:
+    session = TillSession.objects.select_related("clerk", "office", "close", "close__closed_by").get(pk=session_id)
+    start = session.opened_at
+    end = session.close.closed_at if hasattr(session, "close") else timezone.now()
+    # Every booking this clerk took while the till was open (UPI and account ones too).
+    bookings = Booking.objects.filter(clerk_id=session.clerk_id, created_at__gte=start, created_at__lte=end)
+    paid = bookings.filter(status__in=PAID_STATUSES)
+    by_method = _takings(paid)
+    refunded = bookings.filter(status=Booking.Status.CANCELLED).aggregate(t=Coalesce(Sum("total_paise"), 0))["t"]
+    close = getattr(session, "close", None)
+    expected = None if close else banking_selectors.till_balance(till_id=session.till_id)
+    return SessionReport(
+        session=session,
+        bookings=list(bookings.order_by("created_at").prefetch_related("articles")),
+        articles=sum(b.articles.count() for b in bookings),
+        by_method=by_method,
+        refunded_paise=refunded,
+        cash_in_paise=by_method["cash"]["total_paise"],
+        expected_paise=expected,
+        close=close,
+    )
+
+
+@dataclass
+class TillRow:
+    session_id: int
+    clerk: str
+    opened_at: datetime
+    opening_paise: int
+    is_open: bool
+    closed_at: datetime | None
+    expected_paise: int | None
+    counted_paise: int | None
+    difference_paise: int | None
+
+
+@dataclass
+class OfficeDay:
+    office_id: int
+    day: date
+    tills: list[TillRow]
+    bookings: int
+    articles: int
+    by_method: dict
+    total_paise: int
+    gst_paise: int
+    cancelled: int
+    refunded_paise: int
+    awaiting_upi: int
+    cancel_requests: list = field(default_factory=list)
+    closed: OfficeDayClose | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "day": self.day.isoformat(),
+            "bookings": self.bookings,
+            "articles": self.articles,
+            "by_method": self.by_method,
+            "total_paise": self.total_paise,
+            "gst_paise": self.gst_paise,
+            "cancelled": self.cancelled,
+            "refunded_paise": self.refunded_paise,
+            "tills": [
+                {
+                    "session_id": t.session_id,
+                    "clerk": t.clerk,
+                    "opening_paise": t.opening_paise,
+                    "expected_paise": t.expected_paise,
+                    "counted_paise": t.counted_paise,
+                    "difference_paise": t.difference_paise,
+                }
+                for t in self.tills
+            ],
+        }
+
+
+def office_day_summary(*, office_id: int, day: date) -> OfficeDay:
+    start, end = ist_day_bounds(day)
+    sessions = (
+        TillSession.objects.filter(office_id=office_id)
+        .filter(Q(opened_at__gte=start, opened_at__lt=end) | Q(close__isnull=True))
+        .select_related("clerk", "close")
+        .order_by("opened_at")
+    )
+    tills = []
+    for s in sessions:
+        close = getattr(s, "close", None)
+        tills.append(
+            TillRow(
+                session_id=s.pk,
+                clerk=s.clerk.get_full_name() or s.clerk.username,
+                opened_at=s.opened_at,
+                opening_paise=s.opening_paise,
+                is_open=close is None,
+                closed_at=close.closed_at if close else None,
+                expected_paise=close.expected_paise if close else banking_selectors.till_balance(till_id=s.till_id),
+                counted_paise=close.counted_paise if close else None,
+                difference_paise=close.difference_paise if close else None,
+            )
+        )
+    day_bookings = Booking.objects.filter(office_id=office_id, created_at__gte=start, created_at__lt=end)
+    paid = day_bookings.filter(status__in=PAID_STATUSES)
+    by_method = _takings(paid)
+    agg = paid.aggregate(total=Coalesce(Sum("total_paise"), 0), gst=Coalesce(Sum("gst_paise"), 0), n=Count("id"))
+    cancelled = day_bookings.filter(status=Booking.Status.CANCELLED).aggregate(
+        n=Count("id"), total=Coalesce(Sum("total_paise"), 0)
+    )
+    return OfficeDay(
+        office_id=office_id,
+        day=day,
+        tills=tills,
+        bookings=agg["n"],
+        articles=paid.aggregate(n=Count("articles"))["n"],
+        by_method=by_method,
+        total_paise=agg["total"],
+        gst_paise=agg["gst"],
+        cancelled=cancelled["n"],
+        refunded_paise=cancelled["total"],
+        awaiting_upi=day_bookings.filter(status=Booking.Status.AWAITING_PAYMENT).count(),
+        cancel_requests=cancel_requests_pending(office_id=office_id),
+        closed=OfficeDayClose.objects.filter(office_id=office_id, day=day).first(),
+    )
+
+
+def cancel_requests_pending(*, office_id: int) -> list[CancelRequest]:
+    return list(
+        CancelRequest.objects.filter(booking__office_id=office_id, status=CancelRequest.Status.PENDING)
+        .select_related("booking", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+def bookings_awaiting_upi(*, office_id: int) -> list[Booking]:
+    return list(
+        Booking.objects.filter(office_id=office_id, status=Booking.Status.AWAITING_PAYMENT)
+        .select_related("clerk")
+        .order_by("created_at")
+    )
+
+
+def bookings_recent(*, clerk_id: int, limit: int = 10) -> list[Booking]:
+    return list(Booking.objects.filter(clerk_id=clerk_id).order_by("-created_at")[:limit])
