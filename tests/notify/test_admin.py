@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from notify.models import Outbox, SmsTemplate
 from notify.services import sms_queue, sms_relay_once
@@ -137,7 +138,9 @@ def test_templates_come_from_code_not_from_the_admin(admin_client):
 def test_outbox_admin_speaks_hindi(admin_client, three_states, settings):
     admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
 
-    response = admin_client.get(reverse("admin:notify_outbox_changelist"))
+    # override: the request activates Hindi in this thread; give the next test English back.
+    with translation.override(settings.LANGUAGE_CODE):
+        response = admin_client.get(reverse("admin:notify_outbox_changelist"))
 
     assert response.status_code == 200
     for label in ("भेजे जाने वाले एसएमएस", "लंबित", "भेजा गया", "विफल", "मोबाइल नंबर", "प्रयास"):
