@@ -31,16 +31,13 @@ translations: venv ## Compile the Hindi catalogues (.po -> .mo)
 	@DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --verbosity 0
 
 setup: venv translations ## Migrate and load demo data (safe to repeat)
-	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput --verbosity 1
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 
 run: setup ## Set everything up and start web, Celery worker and beat (embedded default)
 	@echo ""
-	@echo "  Dakghar is starting at http://$(HOST):$(PORT)/"
-	@echo "  Demo logins (password: $${DEMO_PASSWORD:-dakghar-demo}):"
-	@echo "    counter_clerk postmaster postman thana_officer sp_officer dm_officer"
-	@echo "    call_centre_operator field_staff administrator"
-	@echo "  Officers, postmaster and administrator set up an authenticator app at first sign-in."
+	@echo "  Dakghar is starting at http://$(HOST):$(PORT)/   (stop with Ctrl+C)"
+	@echo "  Sign in with a demo login listed above; password: $${DEMO_PASSWORD:-dakghar-demo}"
 	@echo ""
 	DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho start
 
