@@ -8,32 +8,14 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from django.db import transaction
 
 from notify.services import sms_queue
+from notify.testing import SmsFile
 
 MOBILE = "9812345610"
-
-
-class SmsFile:
-    """What the file gateway "delivered": one JSON object per line."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def lines(self) -> list[dict]:
-        if not self.path.exists():
-            return []
-        return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines()]
-
-    def texts(self) -> list[str]:
-        return [line["text"] for line in self.lines()]
-
-    def count_by_text(self) -> Counter:
-        return Counter(self.texts())
 
 
 @pytest.fixture
