@@ -55,15 +55,18 @@ class SmsFile:
         return codes[-1]
 
 
-@pytest.fixture
-def sms_file(settings, tmp_path) -> SmsFile:
+def use_sms_file(settings, tmp_path) -> SmsFile:
     settings.SMS_BACKEND = "file"
     settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
     return SmsFile(tmp_path / "sms.jsonl")
 
 
 @pytest.fixture
-def book(places, clerk):
+def sms_file(settings, tmp_path) -> SmsFile:
+    return use_sms_file(settings, tmp_path)
+
+
+def booker(places, clerk):
     """book(otp=True, ...) -> a booked Article at the Bhagalpur H.O for a local addressee."""
 
     def _book(
@@ -105,3 +108,8 @@ def book(places, clerk):
         )
 
     return _book
+
+
+@pytest.fixture
+def book(places, clerk):
+    return booker(places, clerk)
