@@ -1,12 +1,14 @@
 """manage.py sms_relay [--once] [--batch N] [--interval SECONDS]
 
 For operators: send due SMS from the outbox without a Celery worker, or once by hand
-after an outage. Without --once it keeps going until interrupted (Ctrl-C).
+after an outage. Without --once it keeps going until stopped (Ctrl-C or SIGTERM); a
+stop request lets the batch in hand finish, so no message is left half-recorded.
 """
 
 from __future__ import annotations
 
-import time
+import signal
+import threading
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
@@ -29,21 +31,34 @@ class Command(BaseCommand):
         if batch < 1:
             self.stderr.write(_("--batch must be at least 1."))
             return
+        if once:
+            total = 0
+            while (sent := sms_relay_once(batch=batch)) == batch:
+                total += sent
+            self.stdout.write(self._sent(total + sent))
+            return
+        self._loop(batch=batch, interval=interval)
+
+    def _loop(self, *, batch: int, interval: float) -> None:
+        stop = threading.Event()
+
+        def request_stop(signum, frame) -> None:
+            stop.set()
+
+        previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         total = 0
         try:
-            while True:
+            while not stop.is_set():
                 sent = sms_relay_once(batch=batch)
                 total += sent
-                if once:
-                    if sent < batch:
-                        break
-                    continue
                 if sent:
                     self.stdout.write(self._sent(sent))
                 if sent < batch:
-                    time.sleep(interval)
-        except KeyboardInterrupt:
-            self.stdout.write(_("Stopped."))
+                    stop.wait(interval)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        self.stdout.write(_("Stopped."))
         self.stdout.write(self._sent(total))
 
     @staticmethod
