@@ -339,7 +339,9 @@ SMS_RETRY_BASE_SECONDS = env.int("SMS_RETRY_BASE_SECONDS", default=30)
 SMS_RETRY_MAX_SECONDS = env.int("SMS_RETRY_MAX_SECONDS", default=3600)
 # A "send now" request older than this is dropped by the worker: the beat sweep has done it.
 SMS_KICK_EXPIRES = env.int("SMS_KICK_EXPIRES", default=300)
-
+# After a failed "send now" request, skip them for this long (per process): while the
+# broker hangs, only one request in this window waits for its timeout.
+SMS_KICK_PAUSE_SECONDS = env.int("SMS_KICK_PAUSE_SECONDS", default=30)
 # --- counter ---
 # "Local" Speed Post band: same PIN, or same district and taluk; for a PIN the directory
 # gives no taluk, same district and centres within this radius (see counter/pins.py).

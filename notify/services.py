@@ -189,25 +189,38 @@ def _kick_relay_on_commit() -> None:
     transaction.on_commit(_kick_relay)
 
 
+# Broker URL -> monotonic time until which kicks are skipped after a failed one.
+_kick_paused_until: dict[str, float] = {}
+
+
 def _kick_relay() -> None:
     """Ask a worker to run the relay now. Never raises, never waits long.
 
-    retry_policy max_retries=0: one connection attempt, no retry loop. (Without it,
-    kombu keeps reconnecting for broker_connection_timeout and Celery retries the
-    publish on top: several seconds per request while Redis is down.) A refused
-    connection fails in milliseconds; an unreachable host is bounded by the broker's
-    socket_connect_timeout. The rows are safe either way: they are committed, and
-    the beat sweep (CELERY_BEAT_SCHEDULE "sms-relay-sweep") sends them.
+    retry_policy max_retries=0: one connection attempt, no retry loop. Measured with
+    nothing listening on the broker port: Celery's default publish retries take about
+    0.6 s, retry=False about 6 s (kombu then reconnects for broker_connection_timeout),
+    this about 0.03 s. An unreachable host is bounded by the broker transport's
+    socket_connect_timeout (2 s in settings), a Redis that accepts but never answers
+    by its socket_timeout (5 s). So that only one request in SMS_KICK_PAUSE_SECONDS
+    pays that wait, a failed kick pauses kicks to that broker in this process.
+    The rows are safe either way: they are committed, and the beat sweep
+    (CELERY_BEAT_SCHEDULE "sms-relay-sweep") sends them.
     """
     from .tasks import sms_relay
 
+    broker = sms_relay.app.conf.broker_write_url or ""
+    if time.monotonic() < _kick_paused_until.get(broker, 0.0):
+        logger.debug("SMS relay kick skipped: the broker failed a moment ago")
+        return
     try:
         sms_relay.apply_async(retry=True, retry_policy={"max_retries": 0}, expires=settings.SMS_KICK_EXPIRES)
     except Exception as exc:
+        _kick_paused_until[broker] = time.monotonic() + settings.SMS_KICK_PAUSE_SECONDS
         # No message text, no broker URL (it may hold a password): the error type only.
         logger.warning(
-            "SMS relay not kicked, broker unavailable (%s); queued messages wait for the sweep",
+            "SMS relay not kicked, broker unavailable (%s); queued messages wait for the sweep, kicks paused for %s s",
             type(exc).__name__,
+            settings.SMS_KICK_PAUSE_SECONDS,
         )
 
 
