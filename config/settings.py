@@ -342,6 +342,7 @@ SMS_KICK_EXPIRES = env.int("SMS_KICK_EXPIRES", default=300)
 # After a failed "send now" request, skip them for this long (per process): while the
 # broker hangs, only one request in this window waits for its timeout.
 SMS_KICK_PAUSE_SECONDS = env.int("SMS_KICK_PAUSE_SECONDS", default=30)
+
 # --- counter ---
 # "Local" Speed Post band: same PIN, or same district and taluk; for a PIN the directory
 # gives no taluk, same district and centres within this radius (see counter/pins.py).
