@@ -171,3 +171,17 @@ def test_signing_in_starts_a_fresh_session(client, clerk):
     password_login(client, clerk)
     assert client.session[SESSION_KEY] == str(clerk.pk)
     assert before is None or client.cookies["sessionid"].value != before.value
+
+
+def test_two_factor_reset_command_for_a_locked_out_administrator(administrator):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    services.totp_device_confirm(device=services.totp_device_pending(user=administrator))
+    out = StringIO()
+    call_command("two_factor_reset", "administrator", stdout=out)
+    assert "2 device(s) removed" in out.getvalue()
+    assert not services.user_has_confirmed_device(user=administrator)
+    with pytest.raises(CommandError):
+        call_command("two_factor_reset", "nobody-by-this-name")
