@@ -331,6 +331,7 @@ class Booking(models.Model):
     payment_method = models.CharField(_("payment"), max_length=8, choices=Method.choices)
     payment = models.OneToOneField("banking.Payment", on_delete=models.PROTECT, null=True, related_name="+")
     upi_uri = models.CharField(max_length=500, blank=True)
+    utr = models.CharField(_("UTR"), max_length=12, blank=True)
     account_number = models.CharField(max_length=20, blank=True)
     amount_paise = models.BigIntegerField(_("postage (paise)"))
     addons_paise = models.BigIntegerField(_("add-ons (paise)"))

@@ -145,6 +145,10 @@ class OfficeDay:
     cancel_requests: list = field(default_factory=list)
     closed: OfficeDayClose | None = None
 
+    @property
+    def open_tills(self) -> int:
+        return sum(1 for t in self.tills if t.is_open)
+
     def as_json(self) -> dict:
         return {
             "day": self.day.isoformat(),

@@ -25,6 +25,7 @@ from banking import selectors as banking_selectors
 from banking import services as banking
 from delivery import selectors as delivery_selectors
 from delivery import services as delivery
+from delivery.exceptions import InvalidBooking
 
 from . import selectors
 from .exceptions import (
@@ -379,17 +380,25 @@ def booking_create(
 
         booked = []
         for position, line in enumerate(lines, start=1):
-            article = delivery.article_book(
-                service_indicator=SERVICE_INDICATOR[line.service],
-                origin_office_id=office.pk,
-                sender=line.sender,
-                recipient=line.recipient,
-                weight_g=line.weight_g,
-                addons=set(line.addons),
-                notify_sender_on_delivery=line.notify_sender,
-                actor=clerk,
-                booked_at=now,
-            )
+            try:
+                article = delivery.article_book(
+                    service_indicator=SERVICE_INDICATOR[line.service],
+                    origin_office_id=office.pk,
+                    sender=line.sender,
+                    recipient=line.recipient,
+                    weight_g=line.weight_g,
+                    addons=set(line.addons),
+                    notify_sender_on_delivery=line.notify_sender,
+                    actor=clerk,
+                    booked_at=now,
+                )
+            except InvalidBooking as exc:
+                # Say which article: delivery's keys are "recipient.name" and the like.
+                exc.details = {
+                    "article": position - 1,
+                    **{f"articles[{position - 1}].{k}": v for k, v in exc.details.items()},
+                }
+                raise
             q = line.quote
             booked.append(
                 BookingArticle(
@@ -451,7 +460,10 @@ def booking_upi_confirm(*, booking_id: int, utr: str, actor: User) -> Booking:
         booking = _booking_lock(booking_id)
         if S.PAID not in BOOKING_TRANSITIONS[booking.status]:
             raise BookingTransitionRefused(details={"status": booking.status})
-        banking.upi_payment_confirm(payment_id=booking.payment_id, utr=str(utr or "").strip(), actor=actor)
+        utr = str(utr or "").strip()
+        banking.upi_payment_confirm(payment_id=booking.payment_id, utr=utr, actor=actor)
+        booking.utr = utr
+        booking.save(update_fields=["utr"])
         _booking_status_set(booking, S.PAID, actor=actor, note=f"UTR {utr}")
     return booking
 

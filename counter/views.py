@@ -1,33 +1,189 @@
-"""The counter's pages. Thin: they check access, call selectors/services, render."""
+"""The counter's pages. Thin: they check access, call selectors/services, render.
+
+The clerk's window is one page: with no open till it asks for the opening count;
+with one it is the booking form (keyboard only: Tab through the fields, Enter books).
+"""
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.exceptions import DomainError
 from accounts.models import Role
 from accounts.permissions import require_role
+from banking import selectors as banking_selectors
 
-from . import selectors
+from . import forms, selectors, services
+from .models import NOTE_DENOMINATIONS, Booking
+from .permissions import (
+    COUNTER_ROLES,
+    access_booking_for,
+    access_cancel_request_for,
+    access_session_for,
+)
+from .receipts import receipt_context, receipt_pdf
 
-COUNTER_ROLES = (Role.COUNTER_CLERK, Role.POSTMASTER)
+
+def _counter_staff(request: HttpRequest) -> None:
+    require_role(request.user, *COUNTER_ROLES)
+    if not request.user.post_office_id:
+        raise PermissionDenied
+
+
+def _booking_form_context(request: HttpRequest, *, data=None, errors=None, error=None, form_key=None) -> dict:
+    data = data if data is not None else {}
+    count = forms.article_count(data) if data else 1
+    return {
+        "session": selectors.open_session_for(clerk_id=request.user.pk),
+        "form_key": form_key or forms.form_key_new(),
+        "data": data,
+        "errors": errors or {},
+        "error": error,
+        "article_indexes": range(count),
+        "service_choices": forms.SERVICE_CHOICES,
+        "addon_choices": forms.ADDON_CHOICES,
+        "discount_choices": forms.DISCOUNT_CHOICES,
+        "denominations": NOTE_DENOMINATIONS,
+        "recent": selectors.bookings_recent(clerk_id=request.user.pk, limit=8),
+        "office": request.user.post_office,
+    }
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The counter clerk's window."""
-    require_role(request.user, *COUNTER_ROLES)
-    return render(request, "counter/home.html")
+    """The counter clerk's window: open the till, then book."""
+    _counter_staff(request)
+    return render(request, "counter/home.html", _booking_form_context(request))
+
+
+@require_POST
+@login_required
+def till_open(request: HttpRequest) -> HttpResponse:
+    _counter_staff(request)
+    try:
+        services.till_session_open(clerk=request.user, denominations=forms.denominations_from_post(request.POST))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Till opened."))
+    return redirect("counter:home")
 
 
 @login_required
-def office_home(request: HttpRequest) -> HttpResponse:
-    """The postmaster's view of every counter of the office."""
-    require_role(request.user, Role.POSTMASTER)
-    return render(request, "counter/office_home.html")
+def till_close(request: HttpRequest) -> HttpResponse:
+    """Count the drawer by denomination and close the till."""
+    _counter_staff(request)
+    session = selectors.open_session_for(clerk_id=request.user.pk)
+    if session is None:
+        messages.info(request, _("Your till is not open."))
+        return redirect("counter:home")
+    error = None
+    if request.method == "POST":
+        try:
+            services.till_session_close(
+                session_id=session.pk, denominations=forms.denominations_from_post(request.POST), actor=request.user
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Till closed. Your day report is below."))
+            return redirect("counter:session_report", session_id=session.pk)
+    return render(
+        request,
+        "counter/till_close.html",
+        {"session": session, "denominations": NOTE_DENOMINATIONS, "error": error, "data": request.POST},
+    )
+
+
+@require_GET
+@login_required
+def session_report(request: HttpRequest, session_id: int) -> HttpResponse:
+    """A clerk's day at the till: printable."""
+    session = access_session_for(request.user, session_id)
+    report = selectors.session_report(session_id=session.pk)
+    return render(request, "counter/session_report.html", {"report": report})
+
+
+@require_POST
+@login_required
+def book(request: HttpRequest) -> HttpResponse:
+    """Book the form's articles and take the payment; then show the receipt."""
+    _counter_staff(request)
+    articles, payment = forms.booking_payload(request.POST)
+    form_key = request.POST.get("form_key", "")
+    try:
+        result = services.booking_create(
+            clerk=request.user, articles=articles, payment=payment, idempotency_key=form_key
+        )
+    except DomainError as exc:
+        context = _booking_form_context(
+            request, data=request.POST, errors=forms.error_fields(exc), error=exc.message, form_key=form_key
+        )
+        return render(request, "counter/home.html", context, status=400 if exc.status == 400 else 422)
+    url = reverse("counter:receipt", args=[result.booking.receipt_number])
+    return redirect(url + "?new=1")
+
+
+@require_GET
+@login_required
+def article_block(request: HttpRequest) -> HttpResponse:
+    """htmx partial: the fields of one more article."""
+    _counter_staff(request)
+    try:
+        index = max(0, min(int(request.GET.get("index", "1")), forms.MAX_FORM_ARTICLES - 1))
+    except ValueError:
+        index = 1
+    return render(
+        request,
+        "counter/_article.html",
+        {
+            "i": index,
+            "data": {},
+            "errors": {},
+            "service_choices": forms.SERVICE_CHOICES,
+            "addon_choices": forms.ADDON_CHOICES,
+            "discount_choices": forms.DISCOUNT_CHOICES,
+            "removable": True,
+        },
+    )
+
+
+@require_GET
+@login_required
+def quote_preview(request: HttpRequest) -> HttpResponse:
+    """htmx partial: the price of what the form holds so far."""
+    _counter_staff(request)
+    articles, _payment = forms.booking_payload(request.GET)
+    rows, error = [], None
+    office = request.user.post_office
+    for i, item in enumerate(articles):
+        if not (item["weight_g"] and item["recipient"]["pin"]):
+            continue
+        try:
+            quote = selectors.tariff_quote(
+                service=item["service"],
+                weight_g=item["weight_g"],
+                origin_pin=office.pin,
+                dest_pin=item["recipient"]["pin"],
+                addons=item["addons"],
+                discount=item["discount"],
+            )
+        except DomainError as exc:
+            error = f"{_('Article')} {i + 1}: {exc.message}"
+            continue
+        rows.append((i + 1, quote))
+    total = sum(q.total_paise for _i, q in rows)
+    return render(request, "counter/_quote.html", {"rows": rows, "total": total, "error": error})
 
 
 @require_GET
@@ -35,7 +191,7 @@ def office_home(request: HttpRequest) -> HttpResponse:
 def pin_lookup(request: HttpRequest) -> HttpResponse:
     """htmx partial: the town of the PIN being typed. Reads `pin`, or else the first
     parameter whose name ends in "pin" (the form field that triggered the request)."""
-    require_role(request.user, *COUNTER_ROLES)
+    _counter_staff(request)
     value = request.GET.get("pin")
     if value is None:
         value = next((v for k, v in request.GET.items() if k.endswith("pin")), "")
@@ -47,3 +203,155 @@ def pin_lookup(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
     return render(request, "counter/_pin_town.html", {"info": info, "error": error, "typed": value})
+
+
+# --- receipts and payments -------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def receipt(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    booking = access_booking_for(request.user, receipt_number)
+    context = receipt_context(booking)
+    context["is_new"] = request.GET.get("new") == "1"
+    context["cancel_pending"] = booking.cancel_requests.filter(status="pending").exists()
+    context["can_request_cancel"] = (
+        booking.status == Booking.Status.PAID
+        and timezone.localdate(booking.created_at) == timezone.localdate()
+        and not context["cancel_pending"]
+    )
+    return render(request, "counter/receipt.html", context)
+
+
+@require_GET
+@login_required
+def receipt_pdf_view(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    booking = access_booking_for(request.user, receipt_number)
+    response = HttpResponse(receipt_pdf(booking), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{booking.receipt_number}.pdf"'
+    return response
+
+
+def _booking_action(request: HttpRequest, receipt_number: str, action) -> HttpResponse:
+    booking = access_booking_for(request.user, receipt_number)
+    try:
+        action(booking)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("counter:receipt", receipt_number=booking.receipt_number)
+
+
+@require_POST
+@login_required
+def upi_confirm(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    def run(booking):
+        services.booking_upi_confirm(booking_id=booking.pk, utr=request.POST.get("utr", ""), actor=request.user)
+        messages.success(request, _("UPI payment confirmed."))
+
+    return _booking_action(request, receipt_number, run)
+
+
+@require_POST
+@login_required
+def upi_cancel(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    def run(booking):
+        services.booking_upi_cancel(booking_id=booking.pk, reason=request.POST.get("reason", ""), actor=request.user)
+        messages.warning(request, _("UPI payment cancelled; the articles are cancelled."))
+
+    return _booking_action(request, receipt_number, run)
+
+
+@require_POST
+@login_required
+def cancel_request(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    def run(booking):
+        services.booking_cancel_request(
+            booking_id=booking.pk, reason=request.POST.get("reason", ""), actor=request.user
+        )
+        messages.success(request, _("Cancellation sent to the postmaster for approval."))
+
+    return _booking_action(request, receipt_number, run)
+
+
+@require_GET
+@login_required
+def upi_list(request: HttpRequest) -> HttpResponse:
+    """UPI payments waiting for their UTR, and the day's reconciliation list."""
+    _counter_staff(request)
+    office_id = request.user.post_office_id
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return render(
+        request,
+        "counter/upi.html",
+        {
+            "awaiting": selectors.bookings_awaiting_upi(office_id=office_id),
+            "recon": banking_selectors.upi_reconciliation(office_id=office_id, day=day),
+            "day": day,
+        },
+    )
+
+
+# --- the postmaster -------------------------------------------------------------------------------
+
+
+@login_required
+def office_home(request: HttpRequest) -> HttpResponse:
+    """The postmaster's view of every counter of the office and the office day."""
+    require_role(request.user, Role.POSTMASTER)
+    office_id = request.user.post_office_id
+    today = timezone.localdate()
+    return render(
+        request,
+        "counter/office_home.html",
+        {
+            "day": selectors.office_day_summary(office_id=office_id, day=today),
+            "awaiting": selectors.bookings_awaiting_upi(office_id=office_id),
+            "ledger_check": banking_selectors.ledger_check_latest(),
+            "office": request.user.post_office,
+        },
+    )
+
+
+@require_POST
+@login_required
+def cancel_decide(request: HttpRequest, request_id: int) -> HttpResponse:
+    cancel = access_cancel_request_for(request.user, request_id)
+    try:
+        if request.POST.get("decision") == "approve":
+            services.booking_cancel_approve(request_id=cancel.pk, actor=request.user)
+            messages.success(request, _("Cancellation approved and refunded."))
+        else:
+            services.booking_cancel_reject(request_id=cancel.pk, actor=request.user, note=request.POST.get("note", ""))
+            messages.info(request, _("Cancellation rejected."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("counter:office_home")
+
+
+@require_POST
+@login_required
+def office_day_close(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.POSTMASTER)
+    try:
+        services.office_day_close(office_id=request.user.post_office_id, day=timezone.localdate(), actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The office day is closed."))
+    return redirect("counter:office_report")
+
+
+@require_GET
+@login_required
+def office_report(request: HttpRequest) -> HttpResponse:
+    """The office's day report: printable."""
+    require_role(request.user, Role.POSTMASTER)
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = timezone.localdate()
+    summary = selectors.office_day_summary(office_id=request.user.post_office_id, day=day)
+    return render(request, "counter/office_report.html", {"day": summary, "office": request.user.post_office})
