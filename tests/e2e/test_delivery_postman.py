@@ -13,6 +13,8 @@ from tests.conftest import PASSWORD
 from tests.delivery.conftest import booker, launch_chromium, use_sms_file
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+# Lets a route see (and abort) a service worker's own requests; read when the driver starts.
+os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -144,3 +146,35 @@ def test_an_attempt_recorded_offline_arrives_once_when_the_link_returns(phone, b
     assert TrackingEvent.objects.filter(article=plain, type=EventType.ATTEMPTED).count() == 1
     event = TrackingEvent.objects.get(article=plain, type=EventType.ATTEMPTED)
     assert event.reason == "premises_locked" and event.idempotency_key
+
+
+def test_the_beat_reloads_without_a_link_from_the_service_worker(browser, live_server, book, postman, postmaster):
+    """Playwright's set_offline does not reach a service worker's own fetches, so those
+    are aborted by a route as well (needs PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS,
+    set before the driver starts: see the `browser` fixture)."""
+    article = book(otp=False)
+    article_out_for_delivery(article_number=article.number, postman=postman, actor=postmaster)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, service_workers="allow")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", postman.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url("**/delivery/beat/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now controlled: the worker keeps a copy of the beat
+    page.wait_for_function("caches.match('/delivery/beat/').then(Boolean)")
+
+    context.set_offline(True)
+    # Whatever still tries the network (the worker's own fetches) finds none.
+    context.route("**/*", lambda route: route.abort("internetdisconnected"))
+    # Something changes on the server meanwhile: a copy from the cache cannot know it.
+    later = book(otp=False)
+    article_out_for_delivery(article_number=later.number, postman=postman, actor=postmaster)
+    response = page.reload()
+    assert response is not None and response.from_service_worker
+    _card(page, article.number).wait_for()
+    assert _card(page, later.number).count() == 0
+    assert page.evaluate("navigator.onLine") is False
+    context.close()
