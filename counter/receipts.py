@@ -11,6 +11,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .codes import code128_data_uri, qr_data_uri
 from .models import Booking
@@ -24,8 +25,8 @@ LABELS = {
     "office": _("Post office"),
     "clerk": _("Counter clerk"),
     "article": _("Article"),
-    "to": _("To"),
-    "from": _("From"),
+    "to": pgettext_lazy("receipt: the addressee", "To"),
+    "from": pgettext_lazy("receipt: the sender", "From"),
     "weight": _("Weight"),
     "postage": _("Postage"),
     "addons": _("Add-ons"),
@@ -84,12 +85,19 @@ def _font_urls() -> dict[str, str]:
 
 
 def receipt_pdf(booking: Booking) -> bytes:
-    """The receipt as a PDF on an 80 mm roll (the page is as long as the receipt needs)."""
+    """The receipt as a PDF on an 80 mm roll, the page exactly as long as the receipt:
+    a first layout on a very long page measures the content, the second prints it."""
     from weasyprint import HTML
 
     context = receipt_context(booking)
-    n = len(context["articles"])
     context["fonts"] = _font_urls()
-    context["page_height_mm"] = 150 + 42 * n + (62 if context["upi_qr"] else 0)
+    context["page_height_mm"] = 2000
     html = render_to_string("counter/receipt_pdf.html", context)
-    return HTML(string=html, base_url=None).write_pdf()
+    document = HTML(string=html).render()
+    try:
+        root = document.pages[0]._page_box.children[0]  # the <html> box
+        content_mm = root.margin_height() * 25.4 / 96
+    except (AttributeError, IndexError):  # a WeasyPrint without that internal: estimate
+        content_mm = 150 + 45 * len(context["articles"]) + (62 if context["upi_qr"] else 0)
+    context["page_height_mm"] = int(content_mm) + 10  # + the 3 mm margins and a little air
+    return HTML(string=render_to_string("counter/receipt_pdf.html", context)).write_pdf()

@@ -39,7 +39,7 @@
       var previous = fieldset.previousElementSibling;
       fieldset.remove();
       if (previous) { var first = previous.querySelector("select, input"); if (first) first.focus(); }
-      if (form && window.htmx) window.htmx.trigger(form, "change");
+      if (form && window.htmx) window.htmx.trigger(document.body, "quote-refresh");
     }
   });
 
