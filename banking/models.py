@@ -322,6 +322,8 @@ class WithdrawalOtp(models.Model):
         WITHDRAWAL = "withdrawal", _("Withdrawal")
         TRANSFER = "transfer", _("Transfer")
         PAYMENT = "payment", _("Payment")
+        # Customer self-service sign-in (amount 0): banking.selfservice.
+        SIGNIN = "signin", _("Self-service sign-in")
 
     account = models.ForeignKey(SavingsAccount, on_delete=models.PROTECT, related_name="+")
     purpose = models.CharField(max_length=12, choices=Purpose.choices)
