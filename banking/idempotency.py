@@ -16,7 +16,9 @@
   Once the first commits, its row is visible and a retry gets the replay.
 - A DomainError raised by `run` (say insufficient funds) is an answer too: with
   `render_error` it is stored and replayed like a success (as Stripe replays a
-  decline). Without it the error propagates and nothing is stored.
+  decline), except 409 and 429 answers, which depend on a passing state (a till not
+  yet open, a cooldown): those are returned and not stored, so a retry runs again.
+  Without `render_error` the error propagates and nothing is stored.
   `run` must do its writes inside services (their own atomic blocks), so that such an
   error rolls back the service's work while this transaction stays usable.
 
@@ -33,7 +35,7 @@ from datetime import timedelta
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.exceptions import DomainError
@@ -69,6 +71,44 @@ def _advisory_lock_id(user_id: int, key: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+# Answers that depend on a passing state (a conflict, a rate limit) are not stored: a
+# retry with the same key runs again once the state has changed (Stripe does not save
+# a request that conflicted either).
+NOT_STORED_STATUSES = frozenset({409, 429})
+
+_LOCK_AND_LOOKUP = (
+    "SELECT pg_try_advisory_xact_lock(%s), r.scope, r.fingerprint, r.response_status, r.response_body "
+    "FROM (SELECT 1) AS one LEFT JOIN banking_idempotencyrecord r ON r.user_id = %s AND r.key = %s"
+)
+
+
+def _lock_and_lookup(user_id: int, key: str) -> IdempotencyRecord | None:
+    """Take the (user, key) advisory lock and read the stored answer, in one round trip.
+
+    The lookup sees the database as of the start of the statement, just before the lock
+    is taken: a first request that commits in between is missed here, runs nothing
+    twice all the same (our insert then fails on the unique (user, key) and everything
+    rolls back) and is replayed by idempotent()."""
+    if connection.vendor != "postgresql":
+        return IdempotencyRecord.objects.filter(user_id=user_id, key=key).first()
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_AND_LOOKUP, [_advisory_lock_id(user_id, key), user_id, key])
+        locked, scope, fingerprint, status, body = cursor.fetchone()
+    if not locked:
+        raise IdempotencyInProgress
+    if scope is None:
+        return None
+    return IdempotencyRecord(
+        user_id=user_id, key=key, scope=scope, fingerprint=fingerprint, response_status=status, response_body=body
+    )
+
+
+def _replay(record: IdempotencyRecord, scope: str, fingerprint: str) -> IdempotentResponse:
+    if record.scope != scope or record.fingerprint != fingerprint:
+        raise IdempotencyKeyReused
+    return IdempotentResponse(record.response_status, bytes(record.response_body), True)
+
+
 def idempotent(
     *,
     key: str,
@@ -80,38 +120,37 @@ def idempotent(
 ) -> IdempotentResponse:
     """Run `run` at most once per (user, key); see the module docstring."""
     idempotency_key_check(key)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_advisory_lock_id(user_id, key)])
-                if not cursor.fetchone()[0]:
-                    raise IdempotencyInProgress
-        record = (
-            IdempotencyRecord.objects.filter(user_id=user_id, key=key)
-            .only("scope", "fingerprint", "response_status", "response_body")
-            .first()
-        )
-        if record is not None:
-            if record.scope != scope or record.fingerprint != fingerprint:
-                raise IdempotencyKeyReused
-            return IdempotentResponse(record.response_status, bytes(record.response_body), True)
-        token = current_idempotency_key.set(key)
-        try:
-            status, body = run()
-        except DomainError as exc:
-            if render_error is None:
-                raise
-            status, body = render_error(exc)
-        finally:
-            current_idempotency_key.reset(token)
-        IdempotencyRecord.objects.create(
-            user_id=user_id,
-            key=key,
-            scope=scope,
-            fingerprint=fingerprint,
-            response_status=status,
-            response_body=body,
-        )
+    try:
+        with transaction.atomic():
+            record = _lock_and_lookup(user_id, key)
+            if record is not None:
+                return _replay(record, scope, fingerprint)
+            token = current_idempotency_key.set(key)
+            try:
+                status, body = run()
+            except DomainError as exc:
+                if render_error is None:
+                    raise
+                status, body = render_error(exc)
+            finally:
+                current_idempotency_key.reset(token)
+            if status in NOT_STORED_STATUSES:
+                return IdempotentResponse(status, body, False)
+            IdempotencyRecord.objects.create(
+                user_id=user_id,
+                key=key,
+                scope=scope,
+                fingerprint=fingerprint,
+                response_status=status,
+                response_body=body,
+            )
+    except IntegrityError:
+        # Lost the race described in _lock_and_lookup: our whole transaction (the money
+        # too) has rolled back; answer with the first request's stored answer.
+        record = IdempotencyRecord.objects.filter(user_id=user_id, key=key).first()
+        if record is None:
+            raise
+        return _replay(record, scope, fingerprint)
     return IdempotentResponse(status, body, False)
 
 

@@ -132,6 +132,7 @@ class Movement:
     amount_paise: int
     balance_paise: int
     created_at: datetime
+    till_id: int | None = None  # the till the cash went through, for cash operations
 
 
 @dataclass(frozen=True)
@@ -368,17 +369,20 @@ def _account_usable(account: SavingsAccount, *, credit: bool) -> None:
         raise OverCap
 
 
-def _till_lock(till_id: int | None) -> Till:
-    """Lock the till row first (before any ledger row, always): a till_close waits for
+def _till_lock(till_id: int | None, actor) -> Till:
+    """The acting clerk's open till, locked. Cash moves only through the drawer of the
+    person at the counter: `till_id` (when given) must be their open till; None means
+    "my open till" (at most one: a database constraint).
+
+    The till row is locked first, before any ledger row, always: a till_close waits for
     the cash operations in flight, and no operation lands on a till once it is closed."""
-    if till_id is None:
+    if actor is None:
         raise TillNotOpen
-    till = (
-        Till.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("ledger")
-        .filter(pk=till_id, status=Till.Status.OPEN)
-        .first()
-    )
+    tills = Till.objects.select_for_update(no_key=True, of=("self",)).select_related("ledger")
+    tills = tills.filter(clerk_id=actor.pk, status=Till.Status.OPEN)
+    if till_id is not None:
+        tills = tills.filter(pk=till_id)
+    till = tills.first()
     if till is None:
         raise TillNotOpen
     return till
@@ -391,11 +395,11 @@ def _needs_consent(amount_paise: int) -> bool:
 # --- cash, transfers, fees --------------------------------------------------------------
 
 
-def deposit_post(*, account_number: str, amount_paise: int, till_id: int, actor, memo: str = "") -> Movement:
+def deposit_post(*, account_number: str, amount_paise: int, till_id: int | None, actor, memo: str = "") -> Movement:
     """Cash in at a counter: Dr till, Cr the customer's account."""
     amount_check(amount_paise)
     with transaction.atomic():
-        till = _till_lock(till_id)
+        till = _till_lock(till_id, actor)
         account = _account_get(account_number)
         _account_usable(account, credit=True)
         entry = entry_post_in_transaction(
@@ -405,11 +409,11 @@ def deposit_post(*, account_number: str, amount_paise: int, till_id: int, actor,
             lines=[Line(till.ledger, amount_paise), Line(account.ledger, -amount_paise)],
             memo=memo,
         )
-    return Movement(entry.pk, account.number, amount_paise, account.ledger.balance_paise, entry.created_at)
+    return Movement(entry.pk, account.number, amount_paise, account.ledger.balance_paise, entry.created_at, till.pk)
 
 
 def withdrawal_post(
-    *, account_number: str, amount_paise: int, till_id: int, actor, otp: str | None = None, memo: str = ""
+    *, account_number: str, amount_paise: int, till_id: int | None, actor, otp: str | None = None, memo: str = ""
 ) -> Movement:
     """Cash out at a counter: Dr the customer's account, Cr till. Never below zero, for
     the account or the till. Above BANKING_OTP_THRESHOLD_PAISE the holder's OTP
@@ -423,7 +427,7 @@ def withdrawal_post(
             account=account, purpose=WithdrawalOtp.Purpose.WITHDRAWAL, amount_paise=amount_paise, code=otp
         )
     with transaction.atomic():
-        till = _till_lock(till_id)
+        till = _till_lock(till_id, actor)
         _account_usable(account, credit=False)
         if otp_id is not None:
             otp_consume_in_transaction(otp_id=otp_id)
@@ -434,7 +438,7 @@ def withdrawal_post(
             lines=[Line(account.ledger, amount_paise), Line(till.ledger, -amount_paise)],
             memo=memo,
         )
-    return Movement(entry.pk, account.number, amount_paise, account.ledger.balance_paise, entry.created_at)
+    return Movement(entry.pk, account.number, amount_paise, account.ledger.balance_paise, entry.created_at, till.pk)
 
 
 def transfer_post(
@@ -825,7 +829,7 @@ def payment_take(
         if account is not None and _needs_consent(total):
             _account_usable(account, credit=False)
             otp_id = otp_verify(account=account, purpose=WithdrawalOtp.Purpose.PAYMENT, amount_paise=total, code=otp)
-        till = _till_lock(till_id) if method == Payment.Method.CASH else None
+        till = _till_lock(till_id, actor) if method == Payment.Method.CASH else None
         if till is not None and till.office_id != office_id:
             raise InvalidPayment(details={"till_id": ["the till belongs to another office"]})
         payment = Payment(
@@ -1093,3 +1097,207 @@ def ledger_check_run() -> LedgerCheckRun:
     run.accounts_checked = accounts
     run.save(update_fields=["finished_at", "ok", "problems", "entries_checked", "accounts_checked"])
     return run
+
+
+# --- customer self-service and the SMS mini-statement ------------------------------------------------
+# Used by the savings pages (banking.views) and customer self-service (banking.selfservice).
+
+
+@dataclass(frozen=True)
+class MiniStatementSent:
+    sent_to: str  # the masked mobile, for the clerk or the customer to read
+    transactions: int  # how many transactions the SMS lists (at most 5)
+    balance_paise: int
+
+
+def _otp_limits_check_in_transaction(account: SavingsAccount, now: datetime) -> None:
+    """The resend cooldown and the daily cap of consent codes, counted over every code
+    sent to the account whatever its purpose (sign-in, withdrawal, transfer): no channel
+    can be used to flood a holder's phone. The caller holds the account's row lock."""
+    recent = WithdrawalOtp.objects.filter(account=account)
+    last = recent.order_by("-created_at").values_list("created_at", flat=True).first()
+    if last is not None and now - last < timedelta(seconds=settings.BANKING_OTP_RESEND_SECONDS):
+        raise OtpCooldown
+    if recent.filter(created_at__gte=otp_window_start(now)).count() >= settings.BANKING_OTP_DAILY_CAP:
+        raise OtpDailyLimit
+
+
+def _client_sends_check(client_key: str) -> None:
+    """At most BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR sign-in codes asked for per client
+    (an IP address) per clock hour, whatever the account numbers typed: this is what stops
+    one machine from walking through account numbers. Counted in the cache (Redis in
+    production: shared by every web process)."""
+    from django.core.cache import cache
+
+    from .exceptions import SelfServiceRateLimited
+
+    hour = int(timezone.now().timestamp()) // 3600
+    digest = salted_hmac("dakghar.banking.selfservice.client", client_key, algorithm="sha256").hexdigest()[:32]
+    key = f"banking:ss-sends:{digest}:{hour}"
+    cache.add(key, 0, timeout=3700)
+    try:
+        sends = cache.incr(key)
+    except ValueError:  # expired between add and incr: start again
+        cache.set(key, 1, timeout=3700)
+        sends = 1
+    if sends > settings.BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR:
+        raise SelfServiceRateLimited
+
+
+def selfservice_signin_otp_send(*, account_number: str, client_key: str = "") -> OtpSent | None:
+    """Send the holder of `account_number` a 6-digit code to sign in to self-service.
+
+    The consent-code rules of banking.otp hold (hashed, 10 minutes, 5 wrong tries, a new
+    code replaces the unused ones, cooldown and daily cap per account); on top, a client
+    may ask for at most BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR codes an hour.
+
+    A malformed number raises AccountNumberInvalid (a typo: the check digit catches it).
+    A well-formed number with no account (or a closed one) returns None and sends
+    nothing: the page answers the same either way, so it tells a stranger nothing about
+    which numbers exist."""
+    from .exceptions import AccountNumberInvalid
+
+    number = (account_number or "").strip()
+    if not account_number_valid(number):
+        raise AccountNumberInvalid
+    if client_key:
+        _client_sends_check(client_key)
+    now = timezone.now()
+    with transaction.atomic():
+        account = (
+            SavingsAccount.objects.select_for_update(of=("self",))
+            .select_related("customer")
+            .filter(number=number)
+            .first()
+        )
+        if account is None or account.status == SavingsAccount.Status.CLOSED:
+            return None
+        _otp_limits_check_in_transaction(account, now)
+        WithdrawalOtp.objects.filter(account=account, used_at=None, superseded=False).update(superseded=True)
+        code = otp_code_new()
+        otp = WithdrawalOtp.objects.create(
+            account=account,
+            purpose=WithdrawalOtp.Purpose.SIGNIN,
+            amount_paise=0,
+            code_hash=otp_hash(code),
+            created_at=now,
+            expires_at=now + otp_ttl(),
+        )
+        sms_queue(
+            to=account.customer.mobile,
+            template_key="banking.signin_otp",
+            context={
+                "otp": code,
+                "account": "XX" + number[-4:],
+                "minutes": str(settings.BANKING_OTP_TTL_SECONDS // 60),
+            },
+            lang=account.customer.sms_language,
+            secret=True,
+        )
+    mobile = account.customer.mobile
+    return OtpSent(otp.pk, otp.expires_at, mobile[:2] + "XXXXXX" + mobile[-2:])
+
+
+def selfservice_signin_verify(*, account_number: str, code: str) -> str:
+    """Check a sign-in code and spend it; returns the account number to sign in.
+
+    A wrong code counts against the code's 5 tries (kept even though this raises:
+    banking.otp); after 5 the code is dead (OtpExpired) and a new one must be sent.
+    With no live code for the account (or no such account) OtpRequired: the same
+    answer, so the form does not reveal which numbers exist."""
+    from .exceptions import AccountNumberInvalid, OtpRequired
+
+    number = (account_number or "").strip()
+    if not account_number_valid(number):
+        raise AccountNumberInvalid
+    account = SavingsAccount.objects.filter(number=number).exclude(status=SavingsAccount.Status.CLOSED).first()
+    if account is None:
+        raise OtpRequired
+    otp_id = otp_verify(
+        account=account, purpose=WithdrawalOtp.Purpose.SIGNIN, amount_paise=0, code=(code or "").strip()
+    )
+    with transaction.atomic():
+        otp_consume_in_transaction(otp_id=otp_id)
+    return account.number
+
+
+def selfservice_transfer_post(
+    *, from_number: str, to_number: str, amount_paise: int, otp: str | None, memo: str = ""
+) -> TransferResult:
+    """A transfer the holder makes in self-service: always with their OTP (purpose
+    "transfer", for exactly this amount), whatever the amount, since nobody at a counter
+    has seen them. Above the consent threshold transfer_post checks and spends the code
+    itself; below it the code is checked here and spent in the same transaction as the
+    transfer, so a refused transfer (insufficient funds) leaves the code unspent.
+    The entry has no staff actor; its memo says it came from self-service."""
+    amount_check(amount_paise)
+    memo = (memo or "").strip()[:150]
+    memo = f"self-service: {memo}" if memo else "self-service"
+    if _needs_consent(amount_paise):
+        return transfer_post(
+            from_number=from_number, to_number=to_number, amount_paise=amount_paise, actor=None, otp=otp, memo=memo
+        )
+    if from_number == to_number:
+        raise SameAccount
+    payer = _account_get(from_number)
+    _account_usable(payer, credit=False)
+    otp_id = otp_verify(account=payer, purpose=WithdrawalOtp.Purpose.TRANSFER, amount_paise=amount_paise, code=otp)
+    with transaction.atomic():
+        otp_consume_in_transaction(otp_id=otp_id)
+        return transfer_post(
+            from_number=from_number, to_number=to_number, amount_paise=amount_paise, actor=None, memo=memo
+        )
+
+
+# One DLT variable holds at most 30 characters: each transaction is one ("05-10 Dr ₹500.00").
+_MINI_WORDS = {"en": ("Dr", "Cr", "no transaction"), "hi": ("नामे", "जमा", "कोई लेन-देन नहीं")}
+
+
+def mini_statement_send(*, account_number: str, actor=None, lang: str | None = None) -> MiniStatementSent:
+    """SMS the holder the last 5 transactions and the balance (template banking.mini_statement),
+    asked for by a clerk (`actor`) or by the holder in self-service (actor None).
+
+    `lang` "hi" or "en", default the holder's SMS language. At most one every
+    BANKING_MINI_STATEMENT_COOLDOWN_SECONDS and BANKING_MINI_STATEMENT_DAILY_CAP a day
+    per account (counted in the cache: a rate limit, not a record; the outbox row is the
+    record of what was sent)."""
+    from django.core.cache import cache
+
+    from .exceptions import MiniStatementCooldown, MiniStatementDailyLimit
+
+    account = _account_get(account_number)
+    if account.status == SavingsAccount.Status.CLOSED:
+        raise AccountNotActive(details={"status": account.status})
+    lang = lang or account.customer.sms_language
+    if lang not in _MINI_WORDS:
+        raise ValueError(f"SMS language must be hi or en, not {lang!r}")
+    if not cache.add(f"banking:mini:{account.number}", 1, timeout=settings.BANKING_MINI_STATEMENT_COOLDOWN_SECONDS):
+        raise MiniStatementCooldown
+    day_key = f"banking:mini-day:{account.number}:{timezone.localdate():%Y%m%d}"
+    cache.add(day_key, 0, timeout=2 * 24 * 3600)
+    if cache.incr(day_key) > settings.BANKING_MINI_STATEMENT_DAILY_CAP:
+        raise MiniStatementDailyLimit
+    debit_word, credit_word, none_word = _MINI_WORDS[lang]
+    rows = selectors.mini_statement_rows(account_number=account.number, count=5)
+    lines = [
+        f"{row.day:%d-%m} {debit_word if row.debit_paise else credit_word} "
+        f"{format_inr(row.debit_paise or row.credit_paise)}"
+        for row in reversed(rows)  # newest first, as a passbook enquiry reads
+    ]
+    lines = (lines or [none_word]) + ["-"] * (5 - max(len(lines), 1))
+    with transaction.atomic():
+        # Read the balance inside the transaction the SMS is queued in.
+        balance = selectors.balance_of(account_number=account.number)
+        sms_queue(
+            to=account.customer.mobile,
+            template_key="banking.mini_statement",
+            context={
+                "account": "XX" + account.number[-4:],
+                **{f"t{i + 1}": line for i, line in enumerate(lines)},
+                "balance": format_inr(balance),
+                "at": timezone.localtime().strftime("%d-%m-%Y %H:%M"),
+            },
+            lang=lang,
+        )
+    mobile = account.customer.mobile
+    return MiniStatementSent(mobile[:2] + "XXXXXX" + mobile[-2:], len(rows), balance)

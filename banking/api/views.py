@@ -6,8 +6,8 @@ the first answer is stored with the change and replayed byte for byte on a retry
 are answered before the key is looked at and are not stored.
 
 Cash at a counter moves the requesting user's own open till: `till_id` in the body
-may name it; without it the user's open till is used (409 till_not_open when they
-have none). Tills are opened and closed with POST tills/ and tills/{id}/close/.
+may name it (it must be theirs and open); without it the user's open till is used
+(409 till_not_open when they have none). Tills are opened and closed with POST tills/ and tills/{id}/close/.
 """
 
 from __future__ import annotations
@@ -90,19 +90,6 @@ def _valid(serializer_class, data) -> dict:
     return serializer.validated_data
 
 
-def _cash_till_id(request: Request, till_id: int | None) -> int:
-    """The till a user's cash operation moves: their own open till."""
-    if till_id is not None:
-        till = access_till_for(request.user, till_id)
-        if till.clerk_id != request.user.pk or till.status != till.Status.OPEN:
-            raise TillNotOpen
-        return till.pk
-    till = selectors.open_till_for(clerk_id=request.user.pk)
-    if till is None:
-        raise TillNotOpen
-    return till.pk
-
-
 def account_payload(account) -> dict:
     customer = account.customer
     return {
@@ -134,6 +121,7 @@ def movement_payload(movement, **extra) -> dict:
         "amount_paise": movement.amount_paise,
         "balance_paise": movement.balance_paise,
         "created_at": movement.created_at.isoformat(),
+        "till_id": movement.till_id,
         **extra,
     }
 
@@ -168,17 +156,16 @@ class DepositView(APIView):
     def post(self, request: Request, number: str) -> HttpResponse:
         account = access_account_for(request.user, number)
         data = _valid(serializers.CashSerializer, request.data)
-        till_id = _cash_till_id(request, data.get("till_id"))
 
         def run():
             movement = services.deposit_post(
                 account_number=account.number,
                 amount_paise=data["amount_paise"],
-                till_id=till_id,
+                till_id=data.get("till_id"),
                 actor=request.user,
                 memo=data["memo"],
             )
-            return 201, movement_payload(movement, till_id=till_id)
+            return 201, movement_payload(movement)
 
         return money_response(request, scope=f"banking.deposit:{account.number}", run=run)
 
@@ -187,18 +174,17 @@ class WithdrawalView(APIView):
     def post(self, request: Request, number: str) -> HttpResponse:
         account = access_account_for(request.user, number)
         data = _valid(serializers.WithdrawalSerializer, request.data)
-        till_id = _cash_till_id(request, data.get("till_id"))
 
         def run():
             movement = services.withdrawal_post(
                 account_number=account.number,
                 amount_paise=data["amount_paise"],
-                till_id=till_id,
+                till_id=data.get("till_id"),
                 actor=request.user,
                 otp=data["otp"] or None,
                 memo=data["memo"],
             )
-            return 201, movement_payload(movement, till_id=till_id)
+            return 201, movement_payload(movement)
 
         return money_response(request, scope=f"banking.withdrawal:{account.number}", run=run)
 
