@@ -149,13 +149,14 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -327,6 +328,13 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# --- counter ---
+# "Local" Speed Post band: same PIN, or same district and taluk; for a PIN the directory
+# gives no taluk, same district and centres within this radius (see counter/pins.py).
+COUNTER_LOCAL_RADIUS_KM = env.float("COUNTER_LOCAL_RADIUS_KM", default=5.0)
+# The tariff API is public (like India Post's calculator); anonymous callers are limited.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["counter_tariff_anon"] = env.str("COUNTER_TARIFF_ANON_RATE", default="120/min")
+
 # --- notify ---
 # Relay leases and retries (notify.services). A claimed message is the relay's for
 # SMS_CLAIM_SECONDS; it stops starting sends SMS_HTTP_TIMEOUT + 5 s before the lease ends.
@@ -342,13 +350,6 @@ SMS_KICK_EXPIRES = env.int("SMS_KICK_EXPIRES", default=300)
 # After a failed "send now" request, skip them for this long (per process): while the
 # broker hangs, only one request in this window waits for its timeout.
 SMS_KICK_PAUSE_SECONDS = env.int("SMS_KICK_PAUSE_SECONDS", default=30)
-
-# --- counter ---
-# "Local" Speed Post band: same PIN, or same district and taluk; for a PIN the directory
-# gives no taluk, same district and centres within this radius (see counter/pins.py).
-COUNTER_LOCAL_RADIUS_KM = env.float("COUNTER_LOCAL_RADIUS_KM", default=5.0)
-# The tariff API is public (like India Post's calculator); anonymous callers are limited.
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["counter_tariff_anon"] = env.str("COUNTER_TARIFF_ANON_RATE", default="120/min")
 
 # --- delivery ---
 # Counted failed attempts (not "link down") before an article goes back to its sender.
@@ -393,3 +394,16 @@ CELERY_BEAT_SCHEDULE["banking-ledger-check"] = {
     "schedule": crontab(hour=2, minute=30),  # nightly, after the sweep
 }
 CELERY_BEAT_SCHEDULE["banking-idempotency-purge"] = {"task": "banking.tasks.idempotency_purge", "schedule": 3600.0}
+
+# --- banking pages and self-service ---
+# Customer self-service keeps its own session (cookie "dakghar_customer", path /banking/my/,
+# separate from staff sign-in): it ends after this many idle seconds, and this long after sign-in.
+BANKING_SELFSERVICE_IDLE_SECONDS = env.int("BANKING_SELFSERVICE_IDLE_SECONDS", default=600)
+BANKING_SELFSERVICE_ABSOLUTE_SECONDS = env.int("BANKING_SELFSERVICE_ABSOLUTE_SECONDS", default=3600)
+if not 60 <= BANKING_SELFSERVICE_IDLE_SECONDS <= BANKING_SELFSERVICE_ABSOLUTE_SECONDS:
+    raise ImproperlyConfigured("BANKING_SELFSERVICE_IDLE_SECONDS must be 60 or more and at most the absolute limit.")
+# Sign-in codes one client (IP address) may ask for per hour, whatever the account numbers.
+BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR = env.int("BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR", default=20)
+# SMS mini-statement: at most one per account in this many seconds, and this many a day.
+BANKING_MINI_STATEMENT_COOLDOWN_SECONDS = env.int("BANKING_MINI_STATEMENT_COOLDOWN_SECONDS", default=60)
+BANKING_MINI_STATEMENT_DAILY_CAP = env.int("BANKING_MINI_STATEMENT_DAILY_CAP", default=5)
