@@ -11,6 +11,7 @@ from celery import signals
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection, transaction
+from kombu import pools
 
 from accounts.models import User
 from config.celery import app as celery_app
@@ -26,9 +27,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _use_broker(url: str) -> None:
     # The app reads Django settings with namespace "CELERY": the key is CELERY_BROKER_URL.
     celery_app.conf["CELERY_BROKER_URL"] = url
-    # Celery keeps a connection pool per app; drop it so the next publish connects to `url`.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # Celery's app pool is kombu's process-wide pool for the broker URL: closing it alone
+    # leaves a closed pool in kombu's registry that the next publish would pick up again
+    # ("Acquire on closed pool"). Reset kombu's registry and drop the app's references.
+    pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
