@@ -15,6 +15,7 @@ from accounts.models import PostOffice, Role, User
 
 from .models import ReversalRequest, SavingsAccount, Till
 from .numbers import account_number_valid
+from .selectors import savings_account_get
 
 BANKING_ROLES = (Role.COUNTER_CLERK, Role.POSTMASTER)
 
@@ -49,7 +50,7 @@ def access_account_for(user: User, number: str) -> SavingsAccount:
     require_banking_staff(user)
     if not isinstance(number, str) or not account_number_valid(number):
         raise Http404
-    account = SavingsAccount.objects.select_related("ledger", "customer", "office").filter(number=number).first()
+    account = savings_account_get(number=number)  # with ledger, holder and office, one query
     if account is None:
         raise Http404
     if not _office_allowed(user, account.office_id, account.office.head_office_id):

@@ -24,7 +24,7 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -353,10 +353,15 @@ def account_posb_link(*, account_number: str, posb_account: str, actor) -> Savin
 def _account_get(number: str, *, lock: bool = False) -> SavingsAccount:
     if not isinstance(number, str) or not account_number_valid(number):
         raise AccountNotFound
-    qs = SavingsAccount.objects.select_related("ledger", "customer")
     if lock:
-        qs = qs.select_for_update(of=("self",))
-    account = qs.filter(number=number).first()
+        account = (
+            SavingsAccount.objects.select_for_update(of=("self",))
+            .select_related("ledger", "customer")
+            .filter(number=number)
+            .first()
+        )
+    else:
+        account = selectors.savings_account_get(number=number)  # the hot path: one raw query
     if account is None:
         raise AccountNotFound
     return account
@@ -376,15 +381,35 @@ def _till_lock(till_id: int | None, actor) -> Till:
 
     The till row is locked first, before any ledger row, always: a till_close waits for
     the cash operations in flight, and no operation lands on a till once it is closed."""
-    if actor is None:
+    if actor is None or (till_id is not None and type(till_id) is not int):
         raise TillNotOpen
-    tills = Till.objects.select_for_update(no_key=True, of=("self",)).select_related("ledger")
-    tills = tills.filter(clerk_id=actor.pk, status=Till.Status.OPEN)
+    # Raw SQL: this runs on every cash movement, and the ORM's compiler costs more CPU
+    # than the query itself.
+    sql = (
+        "SELECT t.id, t.office_id, t.ledger_id, l.kind, l.balance_paise FROM banking_till t"
+        " JOIN banking_ledgeraccount l ON l.id = t.ledger_id WHERE t.clerk_id = %s AND t.status = 'open'"
+    )
+    params = [actor.pk]
     if till_id is not None:
-        tills = tills.filter(pk=till_id)
-    till = tills.first()
-    if till is None:
+        sql += " AND t.id = %s"
+        params.append(till_id)
+    if connection.vendor == "postgresql":  # SQLite's IMMEDIATE transactions serialise anyway
+        sql += " FOR NO KEY UPDATE OF t"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
         raise TillNotOpen
+    till_pk, office_id, ledger_id, kind, balance = row
+    till = Till.from_db(
+        connection.alias,
+        ["id", "office_id", "clerk_id", "ledger_id", "status"],
+        [till_pk, office_id, actor.pk, ledger_id, Till.Status.OPEN],
+    )
+    ledger = LedgerAccount.from_db(
+        connection.alias, ["id", "kind", "office_id", "balance_paise"], [ledger_id, kind, office_id, balance]
+    )
+    Till.ledger.field.set_cached_value(till, ledger)
     return till
 
 
