@@ -210,6 +210,9 @@ def pin_directory_load(*, lines: Iterable[str], model=PinOffice, batch_size: int
         if len(batch) >= batch_size:
             _flush(model, batch, stats)
     _flush(model, batch, stats)
+    from . import refdata
+
+    refdata.reference_clear()
     return stats
 
 
@@ -239,7 +242,13 @@ _OFFICE_RANK = Case(
 
 def pin_info(*, pin: object) -> PinInfo:
     """What the directory knows about a PIN; BadPin or UnknownPin otherwise."""
+    from . import refdata
+
     code = pin_clean(pin)
+    return refdata.pin_cached(code, lambda: _pin_info_load(code))
+
+
+def _pin_info_load(code: str) -> PinInfo:
     offices = list(
         PinOffice.objects.filter(pincode=code)
         .annotate(rank=_OFFICE_RANK)

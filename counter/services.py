@@ -227,6 +227,7 @@ def receipt_number_next(*, office: PostOffice) -> str:
 class BookingResult:
     booking: Booking
     replayed: bool  # True when the idempotency key had already booked: nothing new was done
+    articles: tuple[BookingArticle, ...] = ()  # as written (empty on a replay: read them)
 
 
 def _person(kind: str, index: int, data: object, *, mobile_required: bool) -> dict[str, str]:
@@ -326,10 +327,11 @@ def booking_create(
     key = str(idempotency_key or "").strip()
     if not key or len(key) > 80:
         raise BadInput(_("The form has expired. Open it again."), details={"idempotency_key": "1 to 80 characters"})
+    # A second click after the first booking committed: answer with it, without drawing
+    # a receipt number (a concurrent duplicate is caught by the claim below instead).
     existing = Booking.objects.filter(clerk=clerk, idempotency_key=key).first()
     if existing is not None:
         return BookingResult(existing, True)
-
     if not isinstance(payment, dict) or payment.get("method") not in Booking.Method.values:
         raise BadInput(
             _("Choose cash, UPI or a savings account."), details={"payment.method": list(Booking.Method.values)}
@@ -444,7 +446,7 @@ def booking_create(
         BookingEvent.objects.create(
             booking=booking, old_status="", new_status=booking.status, note=method, actor=clerk, at=now
         )
-    return BookingResult(booking, False)
+    return BookingResult(booking, False, tuple(booked))
 
 
 def _booking_lock(booking_id: int) -> Booking:

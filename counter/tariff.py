@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Max, Q
 from django.utils import timezone
 
+from . import refdata
 from .exceptions import BadWeight, NoTariff, UnknownAddon, UnknownDiscount, UnknownService, WeightOverLimit
-from .models import Addon, AddonPrice, Discount, DiscountKind, Service, Tariff, TaxRate
+from .models import Addon, DiscountKind, Service
 from .pins import PinInfo, route_between
 
 # Names the API and the clerk's screen accept for a service.
@@ -80,8 +80,14 @@ def round_half_up_share(amount_paise: int, rate_bp: int) -> int:
     return (amount_paise * rate_bp + 5000) // 10000
 
 
-def _in_force(on: date) -> Q:
-    return Q(effective_from__lte=on) & (Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+def _on(row, on: date) -> bool:
+    """The row is in force on that day (both ends inclusive; no end = until replaced)."""
+    return row.effective_from <= on and (row.effective_to is None or row.effective_to >= on)
+
+
+def _latest(rows):
+    """Of several rows in force, the one that took effect last (the admin's newest)."""
+    return max(rows, key=lambda r: (r.effective_from, r.pk))
 
 
 def service_clean(value: object) -> str:
@@ -128,10 +134,6 @@ def discount_clean(value: object) -> str | None:
     return text
 
 
-def service_weight_limit(*, service: str, on: date) -> int | None:
-    return Tariff.objects.filter(_in_force(on), service=service).aggregate(m=Max("weight_to_g"))["m"]
-
-
 def tariff_quote(
     *,
     service: object,
@@ -150,42 +152,40 @@ def tariff_quote(
     addon_codes = addons_clean(addons)
     discount_kind = discount_clean(discount)
     route = route_between(origin_pin=origin_pin, dest_pin=dest_pin)
+    snap = refdata.prices()
 
-    row = (
-        Tariff.objects.filter(_in_force(on), service=service, band=route.band, weight_from_g__lte=weight)
-        .filter(weight_to_g__gte=weight)
-        .order_by("-effective_from")
-        .first()
-    )
-    if row is None:
-        limit = service_weight_limit(service=service, on=on)
-        if limit is not None and weight > limit:
-            raise WeightOverLimit(details={"weight_g": weight, "max_weight_g": limit})
+    rows = [
+        t
+        for t in snap.tariffs
+        if t.service == service and t.band == route.band and t.weight_from_g <= weight <= t.weight_to_g and _on(t, on)
+    ]
+    if not rows:
+        limits = [t.weight_to_g for t in snap.tariffs if t.service == service and _on(t, on)]
+        if limits and weight > max(limits):
+            raise WeightOverLimit(details={"weight_g": weight, "max_weight_g": max(limits)})
         raise NoTariff(details={"service": service, "band": route.band, "weight_g": weight, "on": on.isoformat()})
+    row = _latest(rows)
     amount = row.price_for(weight)
 
     addon_lines: dict[str, int] = {}
-    if addon_codes:
-        prices = {
-            p.addon: p.amount_paise
-            for p in AddonPrice.objects.filter(_in_force(on), addon__in=addon_codes).order_by("effective_from")
-        }
-        for code in addon_codes:
-            if code not in prices:
-                raise NoTariff(details={"addon": code, "on": on.isoformat()})
-            addon_lines[code] = prices[code]
+    for code in addon_codes:
+        prices = [p for p in snap.addons if p.addon == code and _on(p, on)]
+        if not prices:
+            raise NoTariff(details={"addon": code, "on": on.isoformat()})
+        addon_lines[code] = _latest(prices).amount_paise
     addons_paise = sum(addon_lines.values())
 
     discount_paise = 0
     if discount_kind:
-        rate = Discount.objects.filter(_in_force(on), kind=discount_kind).order_by("-effective_from").first()
-        if rate is None:
+        rates = [d for d in snap.discounts if d.kind == discount_kind and _on(d, on)]
+        if not rates:
             raise UnknownDiscount(details={"discount": discount_kind, "on": on.isoformat()})
-        discount_paise = round_half_up_share(amount, rate.rate_bp)
+        discount_paise = round_half_up_share(amount, _latest(rates).rate_bp)
 
-    gst = TaxRate.objects.filter(_in_force(on), name="gst").order_by("-effective_from").first()
-    if gst is None:
+    taxes = [t for t in snap.taxes if t.name == "gst" and _on(t, on)]
+    if not taxes:
         raise NoTariff(details={"tax": "gst", "on": on.isoformat()})
+    gst = _latest(taxes)
     taxable = amount - discount_paise + addons_paise
     gst_paise = round_half_up_share(taxable, gst.rate_bp)
     return Quote(

@@ -145,7 +145,8 @@ def _urls(request, booking: Booking) -> dict:
     }
 
 
-def booking_body(request, booking: Booking) -> dict:
+def booking_body(request, booking: Booking, articles=None) -> dict:
+    articles = articles or booking.articles.all().order_by("position")
     body = {
         "receipt_number": booking.receipt_number,
         "status": booking.status,
@@ -166,7 +167,7 @@ def booking_body(request, booking: Booking) -> dict:
                 "gst_paise": a.gst_paise,
                 "total_paise": a.total_paise,
             }
-            for a in booking.articles.all().order_by("position")
+            for a in articles
         ],
         "amount_paise": booking.amount_paise,
         "addons_paise": booking.addons_paise,
@@ -217,7 +218,7 @@ class BookingsView(APIView):
                 payment=data.get("payment") or {},
                 idempotency_key=f"api:{key}",
             )
-            return _json(201, booking_body(request, result.booking))
+            return _json(201, booking_body(request, result.booking, result.articles))
 
         answer = idempotent(
             key=key,

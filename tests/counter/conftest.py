@@ -15,3 +15,14 @@ def counter_reference_data(request):
     from counter.seed import reference_data_ensure
 
     reference_data_ensure()
+
+
+@pytest.fixture(autouse=True)
+def counter_reference_cache():
+    """Each test starts with the per-process reference cache empty (a rolled-back test
+    must not leave its PINs or prices behind)."""
+    from counter.refdata import reference_clear
+
+    reference_clear()
+    yield
+    reference_clear()
