@@ -103,6 +103,17 @@ def _lock_and_lookup(user_id: int, key: str) -> IdempotencyRecord | None:
     )
 
 
+def _record_insert(user_id: int, key: str, scope: str, fingerprint: str, status: int, body: bytes) -> None:
+    """Plain INSERT (no ORM compile: this runs on every money-moving request)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO banking_idempotencyrecord"
+            " (user_id, key, scope, fingerprint, response_status, response_body, created_at)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [user_id, key, scope, fingerprint, status, body, timezone.now()],
+        )
+
+
 def _replay(record: IdempotencyRecord, scope: str, fingerprint: str) -> IdempotentResponse:
     if record.scope != scope or record.fingerprint != fingerprint:
         raise IdempotencyKeyReused
@@ -136,14 +147,7 @@ def idempotent(
                 current_idempotency_key.reset(token)
             if status in NOT_STORED_STATUSES:
                 return IdempotentResponse(status, body, False)
-            IdempotencyRecord.objects.create(
-                user_id=user_id,
-                key=key,
-                scope=scope,
-                fingerprint=fingerprint,
-                response_status=status,
-                response_body=body,
-            )
+            _record_insert(user_id, key, scope, fingerprint, status, body)
     except IntegrityError:
         # Lost the race described in _lock_and_lookup: our whole transaction (the money
         # too) has rolled back; answer with the first request's stored answer.
