@@ -658,12 +658,12 @@ def _negated_lines_in_transaction(entry: JournalEntry) -> list[Line]:
     """The lines that undo `entry`. Cash of a till that has since closed comes from (or
     goes to) the office vault instead: the drawer was emptied into it at close."""
     postings = list(Posting.objects.filter(entry=entry).select_related("account"))
-    closed_tills = set(
-        Till.objects.filter(
-            ledger_id__in=[p.account_id for p in postings if p.account.kind == Kind.TILL],
-            status=Till.Status.CLOSED,
-        ).values_list("ledger_id", flat=True)
+    # Lock the tills involved (till rows before ledger rows, as everywhere) so that none
+    # closes between this look and the posting.
+    tills = Till.objects.select_for_update(no_key=True).filter(
+        ledger_id__in=[p.account_id for p in postings if p.account.kind == Kind.TILL]
     )
+    closed_tills = {t.ledger_id for t in tills.order_by("pk") if t.status == Till.Status.CLOSED}
     lines = []
     for posting in postings:
         account = posting.account
