@@ -200,3 +200,30 @@ class InvalidPosbAccount(BankingError):
     code = "invalid_posb_account"
     status = 400
     default_message = _("A POSB account number is 6 to 20 letters and digits.")
+
+
+# --- customer self-service and mini-statements (banking.selfservice, the savings pages) ---
+
+
+class AccountNumberInvalid(BankingError):
+    code = "account_number_invalid"
+    status = 400
+    default_message = _("This is not a valid account number: it has 12 digits and starts with 1. Check each digit.")
+
+
+class SelfServiceRateLimited(BankingError):
+    code = "selfservice_rate_limited"
+    status = 429
+    default_message = _("Too many codes were asked for from this connection. Please try again in an hour.")
+
+
+class MiniStatementCooldown(BankingError):
+    code = "mini_statement_cooldown"
+    status = 429
+    default_message = _("A mini-statement was sent to this account a moment ago. Please wait a minute.")
+
+
+class MiniStatementDailyLimit(BankingError):
+    code = "mini_statement_daily_limit"
+    status = 429
+    default_message = _("Enough mini-statements were sent to this account today. Try again tomorrow.")

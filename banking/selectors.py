@@ -412,3 +412,50 @@ def ledger_problems() -> tuple[list[str], int, int]:
     ):
         problems.append(f"till {till_id} is closed but holds {balance} paise")
     return problems, JournalEntry.objects.count(), LedgerAccount.objects.count()
+
+
+# --- the savings pages and customer self-service ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountBrief:
+    """What self-service shows of an account: its own holder sees all of it; a payee's
+    name is shown masked (R** K****) so the payer can check it before confirming."""
+
+    number: str
+    holder_name: str
+    status: str
+    balance_paise: int
+    office_id: int
+    mobile_masked: str
+
+
+def account_brief(*, account_number: str) -> AccountBrief | None:
+    """The account (live balance), or None when there is no such account."""
+    row = (
+        SavingsAccount.objects.filter(number=account_number)
+        .values_list("number", "customer__name", "status", "ledger__balance_paise", "office_id", "customer__mobile")
+        .first()
+    )
+    if row is None:
+        return None
+    number, name, status, balance, office_id, mobile = row
+    return AccountBrief(number, name, status, balance, office_id, mobile[:2] + "XXXXXX" + mobile[-2:])
+
+
+def savings_accounts_search(*, query: str, office_ids: list[int] | None, limit: int = 20) -> list[SavingsAccount]:
+    """Accounts of these offices (None: every office) whose number is `query` or whose
+    holder's mobile is `query` (spaces and dashes ignored; a mobile may start with +91
+    or 0). The clerk's "find an account"; anything else finds nothing."""
+    digits = "".join(ch for ch in (query or "") if ch.isdigit())
+    if len(digits) == 12 and digits.startswith("91"):
+        digits = digits[2:]
+    elif len(digits) == 11 and digits.startswith("0"):
+        digits = digits[1:]
+    if len(digits) not in (10, 12):
+        return []
+    accounts = SavingsAccount.objects.select_related("customer", "ledger", "office")
+    accounts = accounts.filter(number=digits) if len(digits) == 12 else accounts.filter(customer__mobile=digits)
+    if office_ids is not None:
+        accounts = accounts.filter(office_id__in=office_ids)
+    return list(accounts.order_by("number")[:limit])

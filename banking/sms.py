@@ -50,6 +50,24 @@ TEMPLATES = [
         text_hi="आपकी पेमेंट्स बैंक जमा {amount} है, जो {cap} की सीमा से अधिक है। अपने डाकघर में डाकघर बचत "
         "बैंक खाता जोड़ें; तब तक कोई जमा स्वीकार नहीं होगी। - भारतीय डाक",
     ),
+    # Customer self-service sign-in (banking.services.selfservice_signin_otp_send).
+    SmsTemplateSpec(
+        key="banking.signin_otp",
+        dlt_template_id="1107175900000000306",
+        text_en="{otp} is your OTP to sign in to savings self-service for account {account}. Valid {minutes} "
+        "minutes. Do not share it with anyone. - India Post",
+        text_hi="खाता {account} की स्व-सेवा में साइन इन के लिए आपका OTP {otp} है। {minutes} मिनट तक मान्य। "
+        "इसे किसी को न बताएं। - भारतीय डाक",
+    ),
+    # The last five transactions (banking.services.mini_statement_send). One DLT variable
+    # holds at most 30 characters, so each transaction is a variable of its own: "05-10 Dr ₹500.00".
+    SmsTemplateSpec(
+        key="banking.mini_statement",
+        dlt_template_id="1107175900000000307",
+        text_en="A/c {account} last transactions: {t1}; {t2}; {t3}; {t4}; {t5}. Balance {balance} on {at}. "
+        "- India Post",
+        text_hi="खाता {account} के अंतिम लेन-देन: {t1}; {t2}; {t3}; {t4}; {t5}। शेष {balance}, {at}। - भारतीय डाक",
+    ),
 ]
 
 

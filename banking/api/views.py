@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework import serializers as drf_serializers
 from rest_framework import status
@@ -31,7 +32,7 @@ from accounts.api.errors import error_body
 from accounts.exceptions import DomainError
 from accounts.models import Role
 
-from .. import selectors, services
+from .. import selectors, services, statements
 from ..exceptions import NotReversible, TillNotOpen
 from ..idempotency import idempotency_key_check
 from ..permissions import (
@@ -270,13 +271,26 @@ def _statement_dates(request: Request) -> tuple[date, date]:
 
 
 class StatementView(APIView):
+    # ?format=csv|pdf is this view's own parameter: DRF must not take it for its
+    # renderer override (which would answer 404 before the view runs).
+    content_negotiation_class = statements.JsonOnlyNegotiation
+
     def get(self, request: Request, number: str) -> Response:
-        """The passbook with running balance (JSON). ?from=YYYY-MM-DD&to=YYYY-MM-DD, Indian dates."""
+        """The passbook with running balance. ?from=YYYY-MM-DD&to=YYYY-MM-DD, Indian dates;
+        JSON, or &format=csv|pdf (&lang=hi|en, default the request's language) for the file."""
         account = access_account_for(request.user, number)
         fmt = request.query_params.get("format", "json")
-        if fmt != "json":
-            raise drf_serializers.ValidationError({"format": [_("Only json is available here for now.")]})
+        if fmt not in ("json", "csv", "pdf"):
+            raise drf_serializers.ValidationError({"format": [_("Use json, csv or pdf.")]})
+        lang = request.query_params.get("lang") or get_language()
+        if lang not in statements.LANGS:
+            raise drf_serializers.ValidationError({"lang": [_("Use hi or en.")]})
         date_from, date_to = _statement_dates(request)
+        if fmt != "json":
+            doc = statements.statement_document(
+                account_number=account.number, date_from=date_from, date_to=date_to, lang=lang
+            )
+            return statements.statement_file_response(doc, fmt)
         statement = selectors.statement_for(account_number=account.number, date_from=date_from, date_to=date_to)
         return Response(
             {
