@@ -334,6 +334,8 @@ LOGGING = {
 COUNTER_LOCAL_RADIUS_KM = env.float("COUNTER_LOCAL_RADIUS_KM", default=5.0)
 # The tariff API is public (like India Post's calculator); anonymous callers are limited.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["counter_tariff_anon"] = env.str("COUNTER_TARIFF_ANON_RATE", default="120/min")
+# Tariff, GST and PIN look-ups cached per process this long (0 = off); see counter/refdata.py.
+COUNTER_REFERENCE_CACHE_SECONDS = env.int("COUNTER_REFERENCE_CACHE_SECONDS", default=60)
 
 # --- notify ---
 # Relay leases and retries (notify.services). A claimed message is the relay's for
