@@ -44,7 +44,7 @@ def main(argv: list[str]) -> int:
             value = table[entry.msgid]
             if entry.msgid_plural:
                 forms = value if isinstance(value, list) else [value, value]
-                entry.msgstr_plural = {i: form for i, form in enumerate(forms)}
+                entry.msgstr_plural = dict(enumerate(forms))
             else:
                 entry.msgstr = value if isinstance(value, str) else value[0]
             if "fuzzy" in entry.flags:
