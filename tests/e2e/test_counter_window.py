@@ -13,19 +13,12 @@ import re
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.e2e.test_foundation_login import CHROMIUM_ARGS  # the one launch recipe for Debian's Chromium
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # window.print() opens no dialog in headless Chromium; count the calls instead.
 COUNT_PRINTS = "window.__prints = 0; window.print = function () { window.__prints += 1; };"
 
