@@ -196,10 +196,10 @@ class StatementForm(forms.Form):
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["from"] = forms.DateField(
-            label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+            label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
         )
         self.fields["to"] = forms.DateField(
-            label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+            label=_("To date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
         )
 
     def clean(self):

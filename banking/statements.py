@@ -75,7 +75,6 @@ LABELS = {
     "no_rows": gettext_lazy("No transactions in this period."),
     "ist_note": gettext_lazy("Dates and times are Indian Standard Time."),
     "computer": gettext_lazy("This is a computer-generated statement and needs no signature."),
-    "to": gettext_lazy("to"),
 }
 
 
@@ -109,6 +108,7 @@ class StatementDocument:
     rows: list[DocumentRow]
     generated_at: datetime
     labels: dict[str, str]
+    period_text: str  # "01-10-2025 to 31-10-2025", in the document's language
 
     @property
     def filename_stem(self) -> str:
@@ -167,6 +167,8 @@ def statement_document(*, account_number: str, date_from: date, date_to: date, l
             rows=rows,
             generated_at=timezone.now(),
             labels={key: str(label) for key, label in LABELS.items()},
+            period_text=_("%(start)s to %(end)s")
+            % {"start": f"{statement.date_from:%d-%m-%Y}", "end": f"{statement.date_to:%d-%m-%Y}"},
         )
 
 
@@ -196,7 +198,7 @@ def statement_csv(doc: StatementDocument) -> bytes:
     if doc.aadhaar_masked:
         writer.writerow([labels["aadhaar"], doc.aadhaar_masked])
     writer.writerow([labels["office"], _cell(f"{doc.office_name} ({doc.office_pin})")])
-    writer.writerow([labels["period"], f"{doc.date_from:%d-%m-%Y} {labels['to']} {doc.date_to:%d-%m-%Y}"])
+    writer.writerow([labels["period"], doc.period_text])
     writer.writerow([labels["opening"], rupees_plain(doc.opening_balance_paise)])
     writer.writerow([labels["closing"], rupees_plain(doc.closing_balance_paise)])
     writer.writerow([labels["generated"], timezone.localtime(doc.generated_at).strftime("%d-%m-%Y %H:%M IST")])

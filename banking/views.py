@@ -512,7 +512,8 @@ def my_signin_code(request: HttpRequest) -> HttpResponse:
             text = _("The code is not right. %(left)d tries left.") % {"left": exc.details.get("attempts_left", 0)}
         else:
             text = str(_SIGNIN_ERRORS.get(exc.code, exc.message))
-        form = forms.SignInCodeForm()
+        form.data = form.data.copy()
+        form.data["code"] = ""  # type it again, not after the wrong one
         form.add_error("code", text)
         return render(request, "banking/my/signin_code.html", {**context, "form": form}, status=exc.status)
     sign_in(request, account_number)
@@ -663,7 +664,8 @@ def my_transfer_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("banking:my_transfer_done")
     # The error is the answer stored under this key: the next try needs a fresh one.
     store[TRANSFER_KEY] = {**pending, "form_key": forms.form_key_new()}
-    form = forms.TransferConfirmForm(initial={"form_key": store[TRANSFER_KEY]["form_key"]})
+    form.data = form.data.copy()
+    form.data.update({"form_key": store[TRANSFER_KEY]["form_key"], "otp": ""})
     form.add_error("otp" if error["code"].startswith("otp_") else None, _otp_error_text(error))
     context["pending"] = store[TRANSFER_KEY]
     status = 409 if error["code"] == "idempotency_in_progress" else 422

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from banking import selectors
 from banking.models import JournalEntry, SavingsAccount
+from banking.numbers import account_number_from_serial
 from notify.models import Outbox
 from tests.banking.helpers import sms_code_to
 
@@ -18,6 +20,14 @@ pytestmark = pytest.mark.django_db
 # A valid Aadhaar number (Verhoeff check digit) and the same with its last digit changed.
 AADHAAR = "234567890124"
 AADHAAR_WRONG = "234567890125"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The mini-statement's rate limit lives in the cache (this run's own Redis database)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _key(response) -> str:
@@ -218,7 +228,8 @@ def test_people_outside_the_office_get_403(request, login, open_account, who):
 
 def test_an_unknown_account_number_is_404_for_the_clerk(login, clerk):
     client = login(clerk)
-    assert client.get(reverse("banking:account", args=["100000000000"])).status_code == 404
+    unknown = account_number_from_serial(9_999_999_999)  # well formed, never opened
+    assert client.get(reverse("banking:account", args=[unknown])).status_code == 404
 
 
 def test_postmaster_of_the_office_sees_the_account(login, postmaster, open_account):
