@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from counter import services
 from counter.exceptions import BadInput, CancelNotAllowed, TillNotOpen
@@ -154,3 +155,67 @@ def test_till_close_posts_the_shortage_and_is_immutable(clerk, till):
 
         with pytest.raises(DatabaseError), transaction.atomic():
             TillClose.objects.filter(pk=close.pk).update(counted_paise=0)
+
+
+def _funded_account(clerk, till, paise: int) -> str:
+    from datetime import date
+
+    from banking import services as banking
+
+    holder = banking.customer_create(
+        name="Geeta Devi",
+        mobile="9812300001",
+        address="Adampur, Bhagalpur",
+        pin="812001",
+        date_of_birth=date(1985, 5, 1),
+        gender="female",
+        office_id=clerk.post_office_id,
+        actor=clerk,
+    )
+    account = banking.account_open(customer_id=holder.pk, office_id=clerk.post_office_id, actor=clerk)
+    if paise:
+        banking.deposit_post(account_number=account.number, amount_paise=paise, till_id=till.till_id, actor=clerk)
+    return account.number
+
+
+def test_paying_from_a_savings_account(clerk, till):
+    from banking import selectors as banking_selectors
+
+    number = _funded_account(clerk, till, 100_00)
+    booking = services.booking_create(
+        clerk=clerk,
+        articles=[article()],
+        payment={"method": "account", "account_number": number},
+        idempotency_key="acct",
+    ).booking
+    assert booking.status == Booking.Status.PAID
+    assert banking_selectors.balance_of(account_number=number) == 100_00 - 6136
+
+
+def test_a_short_account_books_nothing(clerk, till):
+    from accounts.exceptions import DomainError
+
+    number = _funded_account(clerk, till, 10_00)
+    with pytest.raises(DomainError) as caught:
+        services.booking_create(
+            clerk=clerk,
+            articles=[article()],
+            payment={"method": "account", "account_number": number},
+            idempotency_key="short",
+        )
+    assert caught.value.code == "insufficient_funds"
+    assert not Booking.objects.exists()  # nor an article: the whole booking rolled back
+
+
+def test_the_postmaster_closes_the_office_day_once_every_till_is_closed(clerk, postmaster, till):
+    services.booking_create(clerk=clerk, articles=[article()], payment={"method": "cash"}, idempotency_key="d")
+    with pytest.raises(services.TillsStillOpen):
+        services.office_day_close(office_id=clerk.post_office_id, day=timezone.localdate(), actor=postmaster)
+    services.till_session_close(
+        session_id=till.pk, denominations={"500": 6, "100": 1, "10": 1, "coins": 136}, actor=clerk
+    )
+    day = services.office_day_close(office_id=clerk.post_office_id, day=timezone.localdate(), actor=postmaster)
+    assert day.summary["bookings"] == 1 and day.summary["total_paise"] == 6136
+    assert day.summary["tills"][0]["difference_paise"] == 0
+    with pytest.raises(services.OfficeDayAlreadyClosed):
+        services.office_day_close(office_id=clerk.post_office_id, day=timezone.localdate(), actor=postmaster)
