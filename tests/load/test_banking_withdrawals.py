@@ -16,8 +16,10 @@ What it does, all on this machine and loopback only:
    tpcb-like script with 16 clients for the same time, for comparison.
 It prints withdrawals/s and p50/p99 latency for both, and writes var/bench/banking.json.
 
-Tunables (environment): BENCH_SECONDS, BENCH_CLIENTS, BENCH_WORKERS, BENCH_THREADS,
-BENCH_PGBENCH=0 (skip pgbench while iterating).
+Tunables (environment): BENCH_SECONDS, BENCH_CLIENTS, BENCH_WORKERS (3), BENCH_THREADS (2),
+BENCH_GUNICORN_CONF (a gunicorn config file to try), BENCH_PGBENCH=0 (skip pgbench while iterating).
+It also reports the CPU each request cost gunicorn, PostgreSQL and the load generator (from
+/proc): on a machine shared with other work that, not the wall-clock rate, is what the code costs.
 The target (issue 3): at least 400 withdrawals/s with p99 under 60 ms on 2 cores.
 Set BENCH_ASSERT_TARGET=1 to fail the test when it is missed.
 """
@@ -49,8 +51,8 @@ GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
-THREADS = int(os.environ.get("BENCH_THREADS", "1"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 ACCOUNTS = 800
 BENCH_DB = "dakghar_bench_banking"
 PGBENCH_DB = "dakghar_bench_pgbench"
@@ -206,6 +208,34 @@ class _Client(threading.Thread):
         conn.close()
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (Linux /proc), in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "--ppid", str(pid), "-o", "pid="], capture_output=True, text=True, check=False)
+    return [int(x) for x in out.stdout.split()]
+
+
+def _pg_backends(env: dict) -> list[int]:
+    name = urlsplit(env["DATABASE_URL"]).path.lstrip("/")
+    out = subprocess.run(
+        ["psql", *_pg_args(env["DATABASE_URL"]), "-Atc", f"SELECT pid FROM pg_stat_activity WHERE datname = '{name}'"],  # noqa: S608 (our own database name)
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return [int(x) for x in out.stdout.split()]
+
+
 def _wait_until_up(port: int, server: subprocess.Popen) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -237,6 +267,7 @@ def http_withdrawals(env: dict, tokens: list[str], numbers: list[str]) -> dict:
             "30",
             "--log-level",
             "warning",
+            *(["-c", os.environ["BENCH_GUNICORN_CONF"]] if os.environ.get("BENCH_GUNICORN_CONF") else []),
         ],
         cwd=ROOT,
         env=env,
@@ -259,12 +290,15 @@ def http_withdrawals(env: dict, tokens: list[str], numbers: list[str]) -> dict:
         for c in clients:
             c.stop_at = stop
             c.start()
+        workers, backends = _children(server.pid), _pg_backends(env)
+        cpu_before = (_cpu_seconds(workers), _cpu_seconds(backends), time.process_time())
         began = time.monotonic()
         stop[0] = began + SECONDS
         start.set()
         for c in clients:
             c.join(SECONDS + 30)
         elapsed = time.monotonic() - began
+        cpu_after = (_cpu_seconds(workers), _cpu_seconds(backends), time.process_time())
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
@@ -274,6 +308,12 @@ def http_withdrawals(env: dict, tokens: list[str], numbers: list[str]) -> dict:
         for code, n in c.statuses.items():
             statuses[code] = statuses.get(code, 0) + n
     ok = sum(c.statuses.get(201, 0) for c in clients)
+    per = max(len(latencies), 1)
+    cpu_ms = {
+        name: round((after - before) / per * 1000, 3)
+        for name, before, after in zip(("gunicorn", "postgres", "load_generator"), cpu_before, cpu_after, strict=True)
+    }
+    machine_cpu_ms = sum(cpu_ms.values())
     return {
         "requests": len(latencies),
         "withdrawals": ok,
@@ -288,6 +328,11 @@ def http_withdrawals(env: dict, tokens: list[str], numbers: list[str]) -> dict:
         "workers": WORKERS,
         "threads": THREADS,
         "clients": len(clients),
+        # CPU spent per request by each side; with other work on the machine, this (not the
+        # wall-clock rate) says what the code costs: 2 idle cores give at most 2000 / total per second.
+        "cpu_ms_per_request": {**cpu_ms, "total": round(machine_cpu_ms, 3)},
+        "capacity_per_second_on_2_idle_cores": round(2000 / machine_cpu_ms) if machine_cpu_ms else None,
+        "load_average_after": os.getloadavg()[0],
     }
 
 
@@ -379,6 +424,10 @@ def _print(report: dict) -> None:
         f"\nHTTP withdrawals: {h['withdrawals_per_second']}/s over {h['seconds']} s "
         f"({h['withdrawals']} ok of {h['requests']}), p50 {h['p50_ms']} ms, p99 {h['p99_ms']} ms, "
         f"statuses {h['statuses']}, gunicorn {h['workers']}x{h['threads']}, {h['clients']} clients"
+    )
+    print(
+        f"CPU per request (ms): {h['cpu_ms_per_request']}; capacity on 2 idle cores "
+        f"~{h['capacity_per_second_on_2_idle_cores']}/s; load average after {h['load_average_after']:.2f}"
     )
     print(f"pgbench tpcb-like: {pg}")
     print(f"ledger_check exit {report['ledger_check_exit']}: {report['ledger_check_output']}")
