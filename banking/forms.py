@@ -174,6 +174,10 @@ class DepositForm(FormKeyMixin):
     amount = RupeesField(label=_("Amount (₹)"))
     memo = forms.CharField(label=_("Note (optional)"), max_length=120, required=False)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "deposit_%s")  # the withdrawal form is on the same page
+        super().__init__(*args, **kwargs)
+
 
 class WithdrawalForm(FormKeyMixin):
     amount = RupeesField(label=_("Amount (₹)"))
@@ -185,9 +189,9 @@ class WithdrawalForm(FormKeyMixin):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
 
-
-class OtpSendForm(forms.Form):
-    amount = RupeesField()
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "withdrawal_%s")
+        super().__init__(*args, **kwargs)
 
 
 class StatementForm(forms.Form):
