@@ -226,8 +226,9 @@ class SignInForm(forms.Form):
     )
 
 
-class SignInCodeForm(forms.Form):
-    code = forms.RegexField(
+def sms_code_field() -> forms.RegexField:
+    """The 6-digit code a customer types from an SMS."""
+    return forms.RegexField(
         label=_("6-digit code from the SMS"),
         regex=r"^[0-9]{6}$",
         max_length=6,
@@ -236,6 +237,10 @@ class SignInCodeForm(forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True, "pattern": "[0-9]{6}"}
         ),
     )
+
+
+class SignInCodeForm(forms.Form):
+    code = sms_code_field()
 
 
 class TransferForm(forms.Form):
@@ -245,12 +250,4 @@ class TransferForm(forms.Form):
 
 
 class TransferConfirmForm(FormKeyMixin):
-    otp = forms.RegexField(
-        label=_("6-digit code from the SMS"),
-        regex=r"^[0-9]{6}$",
-        max_length=6,
-        error_messages={"invalid": _("The code is the 6 digits in the SMS.")},
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True, "pattern": "[0-9]{6}"}
-        ),
-    )
+    otp = sms_code_field()

@@ -98,7 +98,6 @@ class StatementDocument:
     aadhaar_masked: str
     office_name: str
     office_pin: str
-    status_label: str
     date_from: date
     date_to: date
     opening_balance_paise: int
@@ -157,7 +156,6 @@ def statement_document(*, account_number: str, date_from: date, date_to: date, l
             aadhaar_masked=account.customer.aadhaar_masked,
             office_name=(office.name_hi or office.name) if lang == "hi" else office.name,
             office_pin=office.pin,
-            status_label=str(account.get_status_display()),
             date_from=statement.date_from,
             date_to=statement.date_to,
             opening_balance_paise=statement.opening_balance_paise,

@@ -357,24 +357,26 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "banking/account.html", context, status=422 if error["code"] != "till_not_open" else 409)
 
 
-def _consent_params(request: HttpRequest) -> tuple[int, str, str] | None:
+def _consent_request(request: HttpRequest, number: str):
+    """The account and (amount, key, memo) of a consent step, from the query or the form;
+    None for the parameters when they are missing or malformed."""
+    account = access_account_for(request.user, number)
     try:
         amount = int(request.GET.get("amount") or request.POST.get("amount_paise") or "")
     except ValueError:
-        return None
+        return account, None
     key = request.GET.get("key") or request.POST.get("form_key") or ""
     memo = (request.GET.get("memo") or request.POST.get("memo") or "")[:120]
     if not 0 < amount <= settings.BANKING_MAX_AMOUNT_PAISE or not forms.KEY_RE.match(key):
-        return None
-    return amount, key, memo
+        return account, None
+    return account, (amount, key, memo)
 
 
 @require_GET
 @login_required
 def withdrawal_consent(request: HttpRequest, number: str) -> HttpResponse:
     """The consent step of a large withdrawal: send the OTP, then type it in."""
-    account = access_account_for(request.user, number)
-    params = _consent_params(request)
+    account, params = _consent_request(request, number)
     if params is None:
         return redirect("banking:account", number=account.number)
     amount, key, memo = params
@@ -401,8 +403,7 @@ def _rupees_text(paise: int) -> str:
 @login_required
 def withdrawal_otp(request: HttpRequest, number: str) -> HttpResponse:
     """Send the customer the consent OTP for this amount (htmx: just the status line)."""
-    account = access_account_for(request.user, number)
-    params = _consent_params(request)
+    account, params = _consent_request(request, number)
     if params is None:
         return redirect("banking:account", number=account.number)
     amount, key, memo = params
