@@ -791,7 +791,17 @@ def upi_intent_uri(*, vpa: str, payee_name: str, amount_paise: int, note: str, r
 
 def _payment_lines(office_id: int, lines: list, gst_paise: int) -> tuple[list[tuple[str, int]], int, list[Line]]:
     """Validate [(income_kind, paise), ...] + GST; return the clean lines, the total and
-    the credit side of the entry."""
+    the credit side of the entry (the office's income accounts, created on first use)."""
+    clean, total = _payment_lines_clean(lines, gst_paise)
+    kinds = {kind for kind, _a in clean} | ({Kind.GST_PAYABLE} if gst_paise else set())
+    internal = internal_accounts(office_id=office_id, kinds=kinds)
+    credits = [Line(internal[kind], -amount) for kind, amount in clean]
+    if gst_paise:
+        credits.append(Line(internal[Kind.GST_PAYABLE], -gst_paise))
+    return clean, total, credits
+
+
+def _payment_lines_clean(lines: list, gst_paise: int) -> tuple[list[tuple[str, int]], int]:
     if not isinstance(lines, list | tuple) or not lines:
         raise InvalidPayment(details={"lines": ["required"]})
     clean: list[tuple[str, int]] = []
@@ -804,13 +814,7 @@ def _payment_lines(office_id: int, lines: list, gst_paise: int) -> tuple[list[tu
             raise InvalidPayment(details={"lines": [f"unknown income kind {kind!r}"]})
         clean.append((str(kind), amount_check(amount)))
     amount_check(gst_paise, allow_zero=True)
-    total = amount_check(sum(amount for _k, amount in clean) + gst_paise)
-    kinds = {kind for kind, _a in clean} | ({Kind.GST_PAYABLE} if gst_paise else set())
-    internal = internal_accounts(office_id=office_id, kinds=kinds)
-    credits = [Line(internal[kind], -amount) for kind, amount in clean]
-    if gst_paise:
-        credits.append(Line(internal[Kind.GST_PAYABLE], -gst_paise))
-    return clean, total, credits
+    return clean, amount_check(sum(amount for _k, amount in clean) + gst_paise)
 
 
 def _payment_event(payment: Payment, old: str, note: str, actor) -> None:
@@ -849,11 +853,13 @@ def payment_take(
         if not account_number:
             raise InvalidPayment(details={"account_number": ["required"]})
         account = _account_get(account_number)
-    with transaction.atomic():
-        clean, total, credits = _payment_lines(office_id, lines, gst_paise)
-        if account is not None and _needs_consent(total):
+        _clean, total = _payment_lines_clean(lines, gst_paise)
+        if _needs_consent(total):
+            # Before this function's transaction: a wrong code is counted even though we raise.
             _account_usable(account, credit=False)
             otp_id = otp_verify(account=account, purpose=WithdrawalOtp.Purpose.PAYMENT, amount_paise=total, code=otp)
+    with transaction.atomic():
+        clean, total, credits = _payment_lines(office_id, lines, gst_paise)
         till = _till_lock(till_id, actor) if method == Payment.Method.CASH else None
         if till is not None and till.office_id != office_id:
             raise InvalidPayment(details={"till_id": ["the till belongs to another office"]})

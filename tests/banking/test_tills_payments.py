@@ -195,3 +195,31 @@ def test_bad_payments_are_refused(clerk, office, till_id, kwargs):
     args.update(kwargs)
     with pytest.raises((InvalidPayment, InvalidAmount)):
         services.payment_take(**args)
+
+
+def test_a_large_account_payment_needs_the_holders_otp_and_wrong_codes_count(open_account, clerk, office):
+    from banking.exceptions import OtpInvalid, OtpRequired
+    from banking.models import WithdrawalOtp
+
+    from .helpers import sms_code_to
+
+    account = open_account(20_000_00)
+    args = {
+        "office_id": office.pk,
+        "method": "account",
+        "lines": [("service_income", 6_000_00)],
+        "gst_paise": 0,
+        "reference": "VISIT-BIG",
+        "account_number": account.number,
+        "actor": clerk,
+    }
+    with pytest.raises(OtpRequired):
+        services.payment_take(**args)
+    services.withdrawal_otp_send(account_number=account.number, amount_paise=6_000_00, actor=clerk, purpose="payment")
+    code = sms_code_to(account.customer.mobile)
+    with pytest.raises(OtpInvalid):
+        services.payment_take(**args, otp="000000" if code != "000000" else "111111")
+    assert WithdrawalOtp.objects.get(account=account).attempts == 1
+    paid = services.payment_take(**args, otp=code)
+    assert paid.status == "completed"
+    assert selectors.balance_of(account_number=account.number) == 14_000_00
