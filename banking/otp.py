@@ -13,6 +13,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -38,17 +39,40 @@ def otp_matches(code: str, stored: str) -> bool:
     return hmac.compare_digest(otp_hash(code, salt=salt), stored)
 
 
+def _wrong_key(otp: WithdrawalOtp) -> str:
+    # The code's random salt makes the key unique even if ids are reused (a test database).
+    return f"banking:otp-wrong:{otp.pk}:{otp.code_hash.partition('$')[0]}"
+
+
+def _wrong_count(otp: WithdrawalOtp) -> int:
+    return int(cache.get(_wrong_key(otp)) or 0)
+
+
+def _wrong_count_add(otp: WithdrawalOtp) -> int:
+    """Count a wrong code in the cache (Redis in production) as well as in the row: the
+    cache counts at once, outside any transaction, so the limit holds even when a
+    caller rolls back the transaction the row's count was written in."""
+    key, ttl = _wrong_key(otp), settings.BANKING_OTP_TTL_SECONDS + 60
+    cache.add(key, 0, timeout=ttl)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=ttl)
+        return 1
+
+
 def otp_verify(*, account: SavingsAccount, purpose: str, amount_paise: int, code: str | None) -> int:
     """Check the code for this debit and return the OTP's id (consume it with
     otp_consume_in_transaction in the posting transaction).
 
-    A wrong code is counted in a block of its own that is kept before the error is
-    raised, so the count survives the caller's rollback of its savepoint (callers must
-    not roll back a whole outer transaction on OtpInvalid; banking.idempotency doesn't).
+    A wrong code is counted twice over: in the row, in a block of its own that is kept
+    before the error is raised (it survives the rollback of the caller's savepoint), and
+    in the cache (it survives even a caller that rolls back everything).
     """
     if not code:
         raise OtpRequired
     now = timezone.now()
+    limit = settings.BANKING_OTP_MAX_ATTEMPTS
     wrong = False
     with transaction.atomic():
         otp = (
@@ -59,15 +83,15 @@ def otp_verify(*, account: SavingsAccount, purpose: str, amount_paise: int, code
         )
         if otp is None:
             raise OtpRequired
-        if otp.expires_at <= now or otp.attempts >= settings.BANKING_OTP_MAX_ATTEMPTS:
+        if otp.expires_at <= now or max(otp.attempts, _wrong_count(otp)) >= limit:
             raise OtpExpired
         if not otp_matches(str(code), otp.code_hash):
-            otp.attempts += 1
+            counted = _wrong_count_add(otp)
+            otp.attempts = max(otp.attempts + 1, counted)
             otp.save(update_fields=["attempts"])
             wrong = True
     if wrong:
-        left = max(settings.BANKING_OTP_MAX_ATTEMPTS - otp.attempts, 0)
-        raise OtpInvalid(details={"attempts_left": left})
+        raise OtpInvalid(details={"attempts_left": max(limit - otp.attempts, 0)})
     return otp.pk
 
 

@@ -134,3 +134,16 @@ def test_the_code_never_reaches_a_log(open_account, clerk, till_id, caplog):
         code = _send(account, clerk)
         _withdraw(account, clerk, till_id, code)
     assert code not in caplog.text
+
+
+def test_wrong_codes_count_even_when_the_caller_rolls_everything_back(open_account, clerk, till_id):
+    from django.db import transaction
+
+    account = open_account(20_000_00)
+    code = _send(account, clerk)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        with pytest.raises(OtpInvalid), transaction.atomic():  # e.g. a booking that wraps the payment
+            _withdraw(account, clerk, till_id, wrong)
+    with pytest.raises(OtpExpired):
+        _withdraw(account, clerk, till_id, code)
