@@ -227,3 +227,11 @@ class MiniStatementDailyLimit(BankingError):
     code = "mini_statement_daily_limit"
     status = 429
     default_message = _("Enough mini-statements were sent to this account today. Try again tomorrow.")
+
+
+class StatementTooLong(BankingError):
+    code = "statement_too_long"
+    status = 400
+    default_message = _(
+        "This period has too many transactions for one PDF. Choose a shorter period, or download the CSV."
+    )

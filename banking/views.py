@@ -97,11 +97,15 @@ def _statement_or_file(request: HttpRequest, number: str, template: str, context
     if lang not in LANGS:
         lang = "en"
     valid = form.is_valid()
+    file_error = None
     if valid and fmt != "html":
         doc = statement_document(
             account_number=number, date_from=form.cleaned_data["from"], date_to=form.cleaned_data["to"], lang=lang
         )
-        return statement_file_response(doc, fmt)
+        try:
+            return statement_file_response(doc, fmt)
+        except DomainError as exc:  # too long for one PDF: the page says so
+            file_error = str(exc.message)
     doc = None
     if valid:
         doc = statement_document(
@@ -115,6 +119,7 @@ def _statement_or_file(request: HttpRequest, number: str, template: str, context
         {
             "form": form,
             "doc": doc,
+            "file_error": file_error,
             "query": query,
             "file_links": [
                 (_("PDF in Hindi"), urlencode({**query, "format": "pdf", "lang": "hi"})),
@@ -125,7 +130,7 @@ def _statement_or_file(request: HttpRequest, number: str, template: str, context
             else [],
         }
     )
-    return render(request, template, context, status=200 if valid else 400)
+    return render(request, template, context, status=200 if valid and not file_error else 400)
 
 
 # --- the clerk's savings pages --------------------------------------------------------------------

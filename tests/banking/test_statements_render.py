@@ -238,3 +238,17 @@ def test_mini_statement_in_hindi_for_a_new_account(clerk, open_account):
     sms = Outbox.objects.get(template__key="banking.mini_statement")
     assert sms.lang == "hi"
     assert "कोई लेन-देन नहीं; -; -; -; -" in sms.text and "शेष ₹0.00" in sms.text
+
+
+def test_a_period_too_long_for_one_pdf_offers_the_csv(october, login, clerk, monkeypatch):
+    from banking import statements
+
+    mine, _other = october
+    monkeypatch.setattr(statements, "PDF_MAX_ROWS", 3)  # the October scene has 4 rows
+    client = login(clerk)
+    query = {"from": "2025-10-01", "to": "2025-10-31", "format": "pdf"}
+    page = client.get(f"/banking/a/{mine.number}/statement/", query)
+    assert page.status_code == 400 and "download the CSV" in page.content.decode()
+    api = client.get(f"{API}/{mine.number}/statement/", query)
+    assert api.status_code == 400 and api.json()["error"]["code"] == "statement_too_long"
+    assert client.get(f"{API}/{mine.number}/statement/", {**query, "format": "csv"}).status_code == 200
