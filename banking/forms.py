@@ -107,7 +107,9 @@ class AccountFindForm(forms.Form):
 
 
 class AccountOpenForm(FormKeyMixin):
-    name = forms.CharField(label=_("Customer's full name"), max_length=120)
+    name = forms.CharField(
+        label=_("Customer's full name"), max_length=120, widget=forms.TextInput(attrs={"autofocus": True})
+    )
     mobile = forms.CharField(
         label=_("Mobile number"),
         max_length=10,
@@ -171,7 +173,8 @@ class AccountOpenForm(FormKeyMixin):
 
 
 class DepositForm(FormKeyMixin):
-    amount = RupeesField(label=_("Amount (₹)"))
+    # The cursor starts here when the clerk opens an account's page.
+    amount = RupeesField(label=_("Amount (₹)"), widget=forms.TextInput(attrs={"autofocus": True}))
     memo = forms.CharField(label=_("Note (optional)"), max_length=120, required=False)
 
     def __init__(self, *args, **kwargs):
