@@ -27,12 +27,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.exceptions import DomainError
 from accounts.formatting import format_inr, mask_name
 
 from . import forms, selectors, services
+from .idempotency import NOT_STORED_STATUSES
 from .permissions import access_account_for, offices_served_by, require_banking_staff
 from .selfservice import (
     PENDING_KEY,
@@ -58,11 +60,22 @@ def _error_answer(exc: DomainError) -> tuple[int, bytes]:
     return exc.status, json.dumps(body, default=str).encode()
 
 
+# The API's words for these speak of headers; a person at a form reads these instead.
+_FORM_KEY_MESSAGES = {
+    "idempotency_in_progress": gettext_lazy(
+        "This form is already being sent. Wait a moment, then look at the recent transactions before sending it again."
+    ),
+    "idempotency_key_reused": gettext_lazy("This form was already used for something else. Open it again."),
+    "idempotency_key_required": gettext_lazy("The form has expired. Open it again."),
+    "idempotency_key_invalid": gettext_lazy("The form has expired. Open it again."),
+}
+
+
 def _idempotent_form(
     *, key: str, user_id: int, scope: str, data: dict, run: Callable[[], dict]
 ) -> tuple[dict | None, dict | None, bool]:
     """Run `run` once per form key. Returns (result, error, replayed): result is what
-    `run` returned (now or the first time), error {"code", "message", "details"}."""
+    `run` returned (now or the first time), error {"code", "message", "details", "status"}."""
     try:
         answer = services.idempotent(
             key=key,
@@ -73,11 +86,21 @@ def _idempotent_form(
             render_error=_error_answer,
         )
     except DomainError as exc:  # in progress (409), key reused (422), key missing (400)
-        return None, {"code": exc.code, "message": str(exc.message), "details": exc.details}, False
+        message = str(_FORM_KEY_MESSAGES.get(exc.code, exc.message))
+        return None, {"code": exc.code, "message": message, "details": exc.details, "status": exc.status}, False
     body = json.loads(answer.body)
     if "error" in body:
-        return None, body["error"], answer.replayed
+        return None, {**body["error"], "status": answer.status}, answer.replayed
     return body, None, answer.replayed
+
+
+def _key_after(error: dict, key: str) -> str:
+    """The form key for the next try after an error. An error stored as the key's answer
+    (a wrong OTP, insufficient funds) ends that key: a fresh one. A passing state that is
+    not stored (409: the till not open yet, the first submit still running; 429: a
+    cooldown) keeps it, so that the next try replays the first answer if there was one
+    and never posts twice."""
+    return key if error["status"] in NOT_STORED_STATUSES else forms.form_key_new()
 
 
 def _otp_error_text(error: dict) -> str:
@@ -216,8 +239,8 @@ def account_open(request: HttpRequest) -> HttpResponse:
     if not placed:
         form.add_error(None, error["message"])
     form.data = form.data.copy()
-    form.data["form_key"] = forms.form_key_new()
-    return render(request, "banking/account_open.html", {"form": form}, status=422)
+    form.data["form_key"] = _key_after(error, data["form_key"])
+    return render(request, "banking/account_open.html", {"form": form}, status=error["status"])
 
 
 def _account_context(request: HttpRequest, account, **extra) -> dict:
@@ -299,9 +322,11 @@ def deposit(request: HttpRequest, number: str) -> HttpResponse:
     if error is None:
         _movement_message(request, "deposit", result, replayed)
         return redirect("banking:account", number=account.number)
-    form = forms.DepositForm(initial={"form_key": forms.form_key_new(), "amount": request.POST.get("amount", "")})
+    form = forms.DepositForm(
+        initial={"form_key": _key_after(error, data["form_key"]), "amount": request.POST.get("amount", "")}
+    )
     context = _account_context(request, account, deposit_form=form, deposit_error=error["message"])
-    return render(request, "banking/account.html", context, status=422 if error["code"] != "till_not_open" else 409)
+    return render(request, "banking/account.html", context, status=error["status"])
 
 
 def _consent_url(number: str, *, amount_paise: int, key: str, memo: str, sent: bool = False) -> str:
@@ -355,11 +380,15 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     if needs_otp:
         messages.error(request, _otp_error_text(error))
         return redirect(
-            _consent_url(account.number, amount_paise=data["amount"], key=forms.form_key_new(), memo=data["memo"])
+            _consent_url(
+                account.number, amount_paise=data["amount"], key=_key_after(error, data["form_key"]), memo=data["memo"]
+            )
         )
-    form = forms.WithdrawalForm(initial={"form_key": forms.form_key_new(), "amount": request.POST.get("amount", "")})
+    form = forms.WithdrawalForm(
+        initial={"form_key": _key_after(error, data["form_key"]), "amount": request.POST.get("amount", "")}
+    )
     context = _account_context(request, account, withdrawal_form=form, withdrawal_error=error["message"])
-    return render(request, "banking/account.html", context, status=422 if error["code"] != "till_not_open" else 409)
+    return render(request, "banking/account.html", context, status=error["status"])
 
 
 def _consent_request(request: HttpRequest, number: str):
@@ -668,14 +697,14 @@ def my_transfer_confirm(request: HttpRequest) -> HttpResponse:
     if error is None:
         store[TRANSFER_KEY] = {**pending, "done": {**result, "replayed": replayed}}
         return redirect("banking:my_transfer_done")
-    # The error is the answer stored under this key: the next try needs a fresh one.
-    store[TRANSFER_KEY] = {**pending, "form_key": forms.form_key_new()}
+    store[TRANSFER_KEY] = {**pending, "form_key": _key_after(error, form.cleaned_data["form_key"])}
     form.data = form.data.copy()
     form.data.update({"form_key": store[TRANSFER_KEY]["form_key"], "otp": ""})
     form.add_error("otp" if error["code"].startswith("otp_") else None, _otp_error_text(error))
     context["pending"] = store[TRANSFER_KEY]
-    status = 409 if error["code"] == "idempotency_in_progress" else 422
-    return render(request, "banking/my/transfer_confirm.html", {**context, "form": form, "error": error}, status=status)
+    return render(
+        request, "banking/my/transfer_confirm.html", {**context, "form": form, "error": error}, status=error["status"]
+    )
 
 
 @require_POST
