@@ -53,6 +53,7 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+KEEPALIVE = os.environ.get("BENCH_KEEPALIVE", "1") == "1"
 ACCOUNTS = 800
 BENCH_DB = "dakghar_bench_banking"
 PGBENCH_DB = "dakghar_bench_pgbench"
@@ -182,6 +183,8 @@ class _Client(threading.Thread):
     def run(self) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         headers = {"Authorization": f"Token {self.token}", "Content-Type": "application/json"}
+        if not KEEPALIVE:
+            headers["Connection"] = "close"
         self.start_event.wait()
         while time.monotonic() < self.stop_at[0]:
             number = self.rng.choice(self.numbers)
