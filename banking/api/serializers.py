@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Gender, SavingsAccount
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class PaiseField(serializers.Field):
     """A JSON integer of paise: not a string, float or boolean; within the limits."""
 

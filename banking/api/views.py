@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework import status
 from rest_framework.renderers import JSONRenderer
@@ -46,6 +48,14 @@ from ..permissions import (
 from . import serializers
 
 _renderer = JSONRenderer()
+
+_IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="A unique value per operation; a retry with the same key gets the first answer.",
+)
 
 
 def _render(payload: dict) -> bytes:
@@ -128,6 +138,7 @@ def movement_payload(movement, **extra) -> dict:
 
 
 class AccountListView(APIView):
+    @extend_schema(request=serializers.AccountOpenSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         """Open an account for a new holder: 201 with the account (balance 0)."""
         require_banking_staff(request.user)
@@ -149,11 +160,15 @@ class AccountListView(APIView):
 
 
 class AccountDetailView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, number: str) -> Response:
         return Response(account_payload(access_account_for(request.user, number)))
 
 
 class DepositView(APIView):
+    @extend_schema(
+        request=serializers.CashSerializer, responses={201: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
+    )
     def post(self, request: Request, number: str) -> HttpResponse:
         account = access_account_for(request.user, number)
         data = _valid(serializers.CashSerializer, request.data)
@@ -172,6 +187,9 @@ class DepositView(APIView):
 
 
 class WithdrawalView(APIView):
+    @extend_schema(
+        request=serializers.WithdrawalSerializer, responses={201: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
+    )
     def post(self, request: Request, number: str) -> HttpResponse:
         account = access_account_for(request.user, number)
         data = _valid(serializers.WithdrawalSerializer, request.data)
@@ -191,6 +209,7 @@ class WithdrawalView(APIView):
 
 
 class WithdrawalOtpView(APIView):
+    @extend_schema(request=serializers.OtpSendSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, number: str) -> Response:
         """Send the holder an OTP for a withdrawal (or transfer) of this amount."""
         account = access_account_for(request.user, number)
@@ -208,6 +227,9 @@ class WithdrawalOtpView(APIView):
 
 
 class FeeView(APIView):
+    @extend_schema(
+        request=serializers.FeeSerializer, responses={201: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
+    )
     def post(self, request: Request, number: str) -> HttpResponse:
         account = access_account_for(request.user, number)
         data = _valid(serializers.FeeSerializer, request.data)
@@ -226,6 +248,7 @@ class FeeView(APIView):
 
 
 class AccountStatusView(APIView):
+    @extend_schema(request=serializers.StatusSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, number: str) -> Response:
         """Freeze, unfreeze or close (postmaster)."""
         account = access_account_for(request.user, number)
@@ -239,6 +262,7 @@ class AccountStatusView(APIView):
 
 
 class PosbLinkView(APIView):
+    @extend_schema(request=serializers.PosbLinkSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, number: str) -> Response:
         account = access_account_for(request.user, number)
         data = _valid(serializers.PosbLinkSerializer, request.data)
@@ -275,6 +299,7 @@ class StatementView(APIView):
     # renderer override (which would answer 404 before the view runs).
     content_negotiation_class = statements.JsonOnlyNegotiation
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, number: str) -> Response:
         """The passbook with running balance. ?from=YYYY-MM-DD&to=YYYY-MM-DD, Indian dates;
         JSON, or &format=csv|pdf (&lang=hi|en, default the request's language) for the file."""
@@ -322,6 +347,9 @@ class StatementView(APIView):
 
 
 class TransferView(APIView):
+    @extend_schema(
+        request=serializers.TransferSerializer, responses={201: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
+    )
     def post(self, request: Request) -> HttpResponse:
         data = _valid(serializers.TransferSerializer, request.data)
         payer = access_account_for(request.user, data["from"])
@@ -361,6 +389,9 @@ def till_payload(till) -> dict:
 
 
 class TillListView(APIView):
+    @extend_schema(
+        request=serializers.TillOpenSerializer, responses={201: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
+    )
     def post(self, request: Request) -> HttpResponse:
         """Open a till: a clerk their own; a postmaster one for a clerk of their office."""
         require_banking_staff(request.user)
@@ -381,6 +412,7 @@ class TillListView(APIView):
 
         return money_response(request, scope="banking.till_open", run=run)
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="banking_till_mine")
     def get(self, request: Request) -> Response:
         """The requesting user's open till (404 when none)."""
         require_banking_staff(request.user)
@@ -391,11 +423,15 @@ class TillListView(APIView):
 
 
 class TillDetailView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, till_id: int) -> Response:
         return Response(till_payload(access_till_for(request.user, till_id)))
 
 
 class TillCloseView(APIView):
+    @extend_schema(
+        request=serializers.TillCloseSerializer, responses={200: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
+    )
     def post(self, request: Request, till_id: int) -> HttpResponse:
         till = access_till_for(request.user, till_id)
         data = _valid(serializers.TillCloseSerializer, request.data)
@@ -427,11 +463,13 @@ def reversal_payload(request_row) -> dict:
 
 
 class ReversalListView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         require_banking_staff(request.user)
         rows = selectors.reversal_requests_pending(office_ids=offices_served_by(request.user))
         return Response({"results": [reversal_payload(r) for r in rows]})
 
+    @extend_schema(request=serializers.ReversalRequestSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         """A clerk asks for an entry to be reversed (a postmaster approves)."""
         require_banking_staff(request.user)
@@ -445,6 +483,7 @@ class ReversalListView(APIView):
 
 
 class ReversalApproveView(APIView):
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY])
     def post(self, request: Request, request_id: int) -> HttpResponse:
         row = access_reversal_request_for(request.user, request_id)
 
@@ -455,6 +494,7 @@ class ReversalApproveView(APIView):
 
 
 class ReversalRejectView(APIView):
+    @extend_schema(request=serializers.ReversalDecisionSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, request_id: int) -> Response:
         row = access_reversal_request_for(request.user, request_id)
         data = _valid(serializers.ReversalDecisionSerializer, request.data)
@@ -486,6 +526,9 @@ def _payment_for(request: Request, payment_id: int):
 
 
 class UpiConfirmView(APIView):
+    @extend_schema(
+        request=serializers.UtrSerializer, responses={200: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
+    )
     def post(self, request: Request, payment_id: int) -> HttpResponse:
         payment = _payment_for(request, payment_id)
         data = _valid(serializers.UtrSerializer, request.data)
@@ -499,6 +542,7 @@ class UpiConfirmView(APIView):
 
 
 class UpiCancelView(APIView):
+    @extend_schema(request=serializers.ReasonSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, payment_id: int) -> Response:
         payment = _payment_for(request, payment_id)
         data = _valid(serializers.ReasonSerializer, request.data)
@@ -510,6 +554,9 @@ class UpiCancelView(APIView):
 
 
 class PaymentRefundView(APIView):
+    @extend_schema(
+        request=serializers.ReasonSerializer, responses={200: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
+    )
     def post(self, request: Request, payment_id: int) -> HttpResponse:
         payment = _payment_for(request, payment_id)
         data = _valid(serializers.ReasonSerializer, request.data)
@@ -533,12 +580,14 @@ def _office_param(request: Request) -> int:
 
 
 class UpiPendingView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         office_id = _office_param(request)
         return Response({"results": [payment_payload(p) for p in selectors.upi_pending(office_id=office_id)]})
 
 
 class UpiReconciliationView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         office_id = _office_param(request)
         raw_day = request.query_params.get("day")
@@ -562,6 +611,7 @@ class UpiReconciliationView(APIView):
 
 
 class LedgerCheckLatestView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         require_banking_staff(request.user)
         run = selectors.ledger_check_latest()
