@@ -113,18 +113,3 @@ def booker(places, clerk):
 @pytest.fixture
 def book(places, clerk):
     return booker(places, clerk)
-
-
-# Debian's Chromium, as team.md says to launch it (shared by tests/e2e/test_delivery_*.py).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def launch_chromium(playwright):
-    return playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)

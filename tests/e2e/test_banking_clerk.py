@@ -4,7 +4,6 @@ and downloads the Hindi statement PDF, whose text and fonts are checked."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -14,9 +13,8 @@ import pytest
 from banking import selectors, services
 from banking.models import JournalEntry, SavingsAccount
 from tests.conftest import PASSWORD
-from tests.delivery.conftest import launch_chromium, use_sms_file
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+from tests.delivery.conftest import use_sms_file
+from tests.e2e.browser import launch_chromium
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -16,9 +16,7 @@ from django.utils import timezone
 
 from banking import services
 from banking.selfservice import ACCOUNT_KEY, COOKIE_NAME, LAST_SEEN_KEY, PENDING_KEY, SIGNED_IN_AT_KEY, TRANSFER_KEY
-from tests.delivery.conftest import launch_chromium
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+from tests.e2e.browser import launch_chromium
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -4,7 +4,6 @@ transfer on the statement."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -12,9 +11,8 @@ from django.utils import timezone
 
 from banking import selectors, services
 from banking.models import JournalEntry
-from tests.delivery.conftest import launch_chromium, use_sms_file
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+from tests.delivery.conftest import use_sms_file
+from tests.e2e.browser import launch_chromium
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -7,15 +7,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.e2e.test_foundation_login import CHROMIUM_ARGS  # the one launch recipe for Debian's Chromium
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+from tests.e2e.browser import launch_chromium
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +28,7 @@ def page(live_server, clerk):
 
     reference_data_ensure()  # the tariff and PIN directory (a transactional test empties the database)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-IN")
         context.add_init_script(COUNT_PRINTS)
         page = context.new_page()

@@ -12,9 +12,8 @@ from django.test import Client
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from delivery.services import article_attempt, article_out_for_delivery, bag_dispatch
-from tests.delivery.conftest import booker, launch_chromium
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.delivery.conftest import booker
+from tests.e2e.browser import launch_chromium
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -10,9 +10,9 @@ import pytest
 from delivery.models import EventType, TrackingEvent
 from delivery.services import article_out_for_delivery
 from tests.conftest import PASSWORD
-from tests.delivery.conftest import booker, launch_chromium, use_sms_file
+from tests.delivery.conftest import booker, use_sms_file
+from tests.e2e.browser import launch_chromium
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
 # Lets a route see (and abort) a service worker's own requests; read when the driver starts.
 os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
 
