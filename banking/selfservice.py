@@ -26,10 +26,11 @@ from functools import wraps
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+
+from accounts.services import channel_user
 
 COOKIE_NAME = "dakghar_customer"
 ACCOUNT_KEY = "account"
@@ -187,12 +188,4 @@ def channel_user_id() -> int:
     not one, so self-service requests are kept under one inactive, password-less user,
     "selfservice.channel", created on first use; each key is prefixed with the account
     number, so two customers' keys can never meet."""
-    users = get_user_model()
-    user, created = users.objects.get_or_create(
-        username=CHANNEL_USERNAME,
-        defaults={"is_active": False, "first_name": "Self-service", "last_name": "(customers)"},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user.pk
+    return channel_user(username=CHANNEL_USERNAME, label="Self-service (customers)").pk
