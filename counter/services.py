@@ -292,6 +292,14 @@ def _lines(office: PostOffice, articles: object) -> list[_Line]:
     return lines
 
 
+def booking_total_quote(*, clerk: User, articles: list[dict]) -> int:
+    """What booking_create would charge for `articles`, in paise: the same checks and the
+    same tariff path (`_lines`), so a savings-account consent code sent for this amount
+    matches the booking's payment. Reads only; raises what booking_create raises for
+    bad articles."""
+    return sum(line.quote.total_paise for line in _lines(_counter_office(clerk), articles))
+
+
 def _booking_status_set(booking: Booking, new_status: str, *, actor: User, note: str = "") -> None:
     """The only code that changes a booking's status: checks the map, writes the event."""
     old = booking.status
@@ -580,6 +588,7 @@ __all__ = [
     "booking_cancel_reject",
     "booking_cancel_request",
     "booking_create",
+    "booking_total_quote",
     "booking_upi_cancel",
     "booking_upi_confirm",
     "denominations_clean",
