@@ -17,7 +17,8 @@ What it does, all on this machine and loopback only:
 It prints withdrawals/s and p50/p99 latency for both, and writes var/bench/banking.json.
 
 Tunables (environment): BENCH_SECONDS, BENCH_CLIENTS, BENCH_WORKERS (3), BENCH_THREADS (2),
-BENCH_GUNICORN_CONF (a gunicorn config file to try), BENCH_PGBENCH=0 (skip pgbench while iterating).
+BENCH_WORKER_CLASS (gthread), BENCH_KEEPALIVE (1), BENCH_GUNICORN_CONF (a gunicorn config file
+to try), BENCH_PGBENCH=0 (skip pgbench while iterating).
 It also reports the CPU each request cost gunicorn, PostgreSQL and the load generator (from
 /proc): on a machine shared with other work that, not the wall-clock rate, is what the code costs.
 The target (issue 3): at least 400 withdrawals/s with p99 under 60 ms on 2 cores.
@@ -54,6 +55,7 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 KEEPALIVE = os.environ.get("BENCH_KEEPALIVE", "1") == "1"
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "gthread")
 ACCOUNTS = 800
 BENCH_DB = "dakghar_bench_banking"
 PGBENCH_DB = "dakghar_bench_pgbench"
@@ -265,7 +267,7 @@ def http_withdrawals(env: dict, tokens: list[str], numbers: list[str]) -> dict:
             "--threads",
             str(THREADS),
             "--worker-class",
-            "gthread",
+            WORKER_CLASS,
             "--keep-alive",
             "30",
             "--log-level",
@@ -336,6 +338,12 @@ def http_withdrawals(env: dict, tokens: list[str], numbers: list[str]) -> dict:
         "cpu_ms_per_request": {**cpu_ms, "total": round(machine_cpu_ms, 3)},
         "capacity_per_second_on_2_idle_cores": round(2000 / machine_cpu_ms) if machine_cpu_ms else None,
         "load_average_after": os.getloadavg()[0],
+        # Mean latency of the slowest and the fastest client: far apart means the
+        # keep-alive connections are spread unevenly over the workers.
+        "client_mean_ms_min_max": [
+            round(min(statistics.fmean(c.latencies) for c in clients if c.latencies) * 1000, 1),
+            round(max(statistics.fmean(c.latencies) for c in clients if c.latencies) * 1000, 1),
+        ],
     }
 
 
@@ -429,6 +437,7 @@ def _print(report: dict) -> None:
         f"statuses {h['statuses']}, gunicorn {h['workers']}x{h['threads']}, {h['clients']} clients"
     )
     print(
+        f"client mean latency min/max (ms): {h['client_mean_ms_min_max']}; "
         f"CPU per request (ms): {h['cpu_ms_per_request']}; capacity on 2 idle cores "
         f"~{h['capacity_per_second_on_2_idle_cores']}/s; load average after {h['load_average_after']:.2f}"
     )
