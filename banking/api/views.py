@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
@@ -63,7 +64,11 @@ def _render(payload: dict) -> bytes:
 
 
 def render_domain_error(exc: DomainError) -> tuple[int, bytes]:
-    return exc.status, _render(error_body(exc.code, exc.message, exc.details))
+    details = exc.details
+    if isinstance(exc, TillNotOpen):
+        # Say where a till is opened (a counter till session does it too).
+        details = {**details, "open_till": reverse("banking_api:tills")}
+    return exc.status, _render(error_body(exc.code, exc.message, details))
 
 
 def _plain(data) -> object:

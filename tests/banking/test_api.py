@@ -127,6 +127,7 @@ def test_a_clerk_without_an_open_till_cannot_move_cash(login, postmaster, open_a
     response = post(client, f"{BASE}/accounts/{account.number}/deposits/", {"amount_paise": 1_00})
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "till_not_open"
+    assert response.json()["error"]["details"]["open_till"] == "/api/v1/banking/tills/"
 
 
 def test_who_may_see_an_account(login, client, open_account, postman, outsider, postmaster, administrator, places):
