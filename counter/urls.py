@@ -12,6 +12,7 @@ urlpatterns = [
     path("book/", views.book, name="book"),
     path("book/article/", views.article_block, name="article_block"),
     path("book/quote/", views.quote_preview, name="quote"),
+    path("book/account-otp/", views.account_otp_send, name="account_otp_send"),
     path("pin/", views.pin_lookup, name="pin_lookup"),
     path("receipts/<str:receipt_number>/", views.receipt, name="receipt"),
     path("receipts/<str:receipt_number>/pdf/", views.receipt_pdf_view, name="receipt_pdf"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,11 +20,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.exceptions import DomainError
+from accounts.formatting import format_inr
 from accounts.models import Role
 from accounts.permissions import require_role
+from banking import exceptions as banking_exceptions
 from banking import selectors as banking_selectors
+from banking import services as banking_services
 
 from . import forms, selectors, services
+from .exceptions import BadInput
 from .models import NOTE_DENOMINATIONS, Booking
 from .permissions import (
     COUNTER_ROLES,
@@ -126,12 +131,97 @@ def book(request: HttpRequest) -> HttpResponse:
             clerk=request.user, articles=articles, payment=payment, idempotency_key=form_key
         )
     except DomainError as exc:
-        context = _booking_form_context(
-            request, data=request.POST, errors=forms.error_fields(exc), error=exc.message, form_key=form_key
-        )
+        errors, error = forms.error_fields(exc), exc.message
+        if exc.code in CONSENT_ERRORS:
+            error = errors["account_otp"] = _consent_error_text(request, exc, articles, payment)
+        context = _booking_form_context(request, data=request.POST, errors=errors, error=error, form_key=form_key)
         return render(request, "counter/home.html", context, status=400 if exc.status == 400 else 422)
     url = reverse("counter:receipt", args=[result.booking.receipt_number])
     return redirect(url + "?new=1")
+
+
+# --- the customer's consent code for a payment from a savings account --------------------------
+
+# Banking's purpose for a debit that pays for something at the window.
+PAYMENT_CONSENT = banking_services.WithdrawalOtp.Purpose.PAYMENT
+CONSENT_ERRORS = frozenset({"otp_required", "otp_invalid", "otp_expired"})
+
+
+def _article_error_text(exc: DomainError) -> str:
+    """A booking check's message, naming the article it is about (as the price preview does)."""
+    article = (exc.details or {}).get("article")
+    return f"{_('Article')} {article + 1}: {exc.message}" if isinstance(article, int) else str(exc.message)
+
+
+def _consent_error_text(request: HttpRequest, exc: DomainError, articles: list, payment: dict) -> str:
+    """Banking's consent errors in the words of the booking form. Banking binds a code to
+    one amount, so a code sent before the articles changed is simply "not waiting" for
+    the new total: say that, with both figures when the form knows what it was sent for."""
+    if exc.code == "otp_invalid" and "attempts_left" in (exc.details or {}):
+        return _("The OTP is not right. %(left)d tries left.") % {"left": exc.details["attempts_left"]}
+    if exc.code != "otp_required":
+        return str(exc.message)
+    try:  # the booking got as far as its payment, so its articles price; but never fail here
+        total = services.booking_total_quote(clerk=request.user, articles=articles)
+    except DomainError:
+        return str(exc.message)
+    sent_for = request.POST.get("account_otp_for_paise", "")
+    if sent_for.isdigit() and int(sent_for) != total:
+        return _(
+            "The articles changed after the code was sent: the code is for %(sent)s, the booking is now %(total)s. "
+            "Send a new code to the customer."
+        ) % {"sent": format_inr(int(sent_for)), "total": format_inr(total)}
+    if payment.get("otp"):
+        return _(
+            "No code is waiting for this account and this amount (%(total)s). If the articles changed after the code "
+            "was sent, send a new code to the customer."
+        ) % {"total": format_inr(total)}
+    return _(
+        "Paying %(total)s from the account needs the customer's consent: send the code to the customer "
+        "and type the code they read out."
+    ) % {"total": format_inr(total)}
+
+
+def _otp_send_error_text(exc: DomainError) -> str:
+    if exc.code == "invalid_mobile":
+        return _("The account has no valid mobile number to send the code to. Correct the customer's mobile first.")
+    return _article_error_text(exc)
+
+
+@require_POST
+@login_required
+def account_otp_send(request: HttpRequest) -> HttpResponse:
+    """htmx partial: send the account holder the consent code for what the booking form will
+    charge. The amount is worked out here from the form, by the booking's own code path
+    (never taken from the page), and banking binds the code to it."""
+    _counter_staff(request)
+    articles, payment = forms.booking_payload(request.POST)
+    number = payment["account_number"]
+    context: dict = {"minutes": max(settings.BANKING_OTP_TTL_SECONDS // 60, 1)}
+    status = 200
+    try:
+        if not number:
+            raise BadInput(_("Type the customer's account number first."))
+        total = services.booking_total_quote(clerk=request.user, articles=articles)
+        brief = banking_selectors.account_brief(account_number=number)
+        if brief is None:
+            raise banking_exceptions.AccountNotFound
+        if brief.status != "active":
+            raise banking_exceptions.AccountNotActive
+        if total <= settings.BANKING_OTP_THRESHOLD_PAISE:
+            context.update(not_needed=True, total=total, threshold=settings.BANKING_OTP_THRESHOLD_PAISE)
+        elif brief.balance_paise < total:
+            raise banking_exceptions.InsufficientFunds  # a code the booking could never use: don't send it
+        else:
+            context.update(
+                total=total,
+                sent=banking_services.withdrawal_otp_send(
+                    account_number=number, amount_paise=total, actor=request.user, purpose=PAYMENT_CONSENT
+                ),
+            )
+    except DomainError as exc:
+        status, context["error"] = exc.status, _otp_send_error_text(exc)
+    return render(request, "counter/_account_otp.html", context, status=status)
 
 
 @require_GET

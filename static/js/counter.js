@@ -54,8 +54,35 @@
       event.detail.parameters.index = max + 1;
     }
   });
+  // A consent code is bound to the amount it was sent for: when the price changes after
+  // sending, say so before the clerk books (the server refuses the stale code either way).
+  function otpStaleCheck() {
+    var sentFor = document.querySelector("#account-otp-status [data-otp-for-paise]");
+    var warning = document.querySelector("#account-otp-status [data-otp-stale]");
+    var total = document.querySelector("#quote [data-total-paise]");
+    if (sentFor && warning) warning.hidden = !total || total.dataset.totalPaise === sentFor.value;
+  }
+
+  // The consent-code line is swapped in even when the answer is a refusal (cooldown,
+  // unknown account: a 4xx htmx would otherwise drop), so the clerk always sees why.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target, status = event.detail.xhr.status;
+    if (target && target.id === "account-otp-status" && status >= 400 && status < 500) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   // ...and put the cursor in it, so the keyboard never has to hunt.
   document.addEventListener("htmx:afterSwap", function (event) {
+    var swapped = event.detail.target;
+    if (swapped && swapped.id === "account-otp-status") {
+      // Code sent: the next thing to type is the code the customer reads out.
+      var hint = swapped.querySelector("[data-focus-next]");
+      var field = hint && document.querySelector(hint.getAttribute("data-focus-next"));
+      if (field) field.focus();
+    }
+    if (swapped && (swapped.id === "account-otp-status" || swapped.id === "quote")) otpStaleCheck();
     if (event.detail.target && event.detail.target.id === "articles") {
       var blocks = event.detail.target.querySelectorAll("fieldset.article");
       var last = blocks[blocks.length - 1];
