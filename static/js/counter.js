@@ -63,17 +63,8 @@
     if (sentFor && warning) warning.hidden = !total || total.dataset.totalPaise === sentFor.value;
   }
 
-  // The consent-code line is swapped in even when the answer is a refusal (cooldown,
-  // unknown account: a 4xx htmx would otherwise drop), so the clerk always sees why.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var target = event.detail.target, status = event.detail.xhr.status;
-    if (target && target.id === "account-otp-status" && status >= 400 && status < 500) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
-
-  // ...and put the cursor in it, so the keyboard never has to hunt.
+  // When the consent-code line is swapped in (dakghar.js shows refusals there too), put
+  // the cursor in the code field, so the keyboard never has to hunt.
   document.addEventListener("htmx:afterSwap", function (event) {
     var swapped = event.detail.target;
     if (swapped && swapped.id === "account-otp-status") {

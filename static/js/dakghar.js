@@ -10,4 +10,15 @@
     form.dataset.submitted = "1";
     form.querySelectorAll("button[type=submit]").forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
   });
+
+  // htmx drops 4xx answers by default. A target marked data-swap-errors shows them: our
+  // partial views answer a refusal (cooldown, unknown account, wrong input) with a 4xx
+  // and a short bilingual message, which the person must see. 5xx are never swapped.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target, status = event.detail.xhr.status;
+    if (target && target.hasAttribute("data-swap-errors") && status >= 400 && status < 500) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
 })();

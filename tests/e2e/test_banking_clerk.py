@@ -79,6 +79,12 @@ def test_clerk_opens_an_account_deposits_withdraws_with_otp_and_downloads_the_hi
         page.click("#send-otp")  # htmx: just the status line changes
         page.wait_for_selector("#otp-status .status-line.ok")
         assert page.evaluate("document.activeElement.id") == "id_otp"  # the keyboard is on the code
+        # Asking again at once is refused (cooldown), and the clerk sees why on the page
+        # (a 4xx answer that htmx would otherwise drop).
+        page.click("#send-otp")
+        page.wait_for_selector("#otp-status .status-line.err")
+        assert "wait" in page.inner_text("#otp-status")
+        page.focus("#id_otp")
         line = [m for m in sms_file.relay() if m["to"] == MOBILE and m["template"] == "banking.withdrawal_otp"][-1]
         assert line["lang"] == "hi"
         code = re.search(r"\b(\d{6})\b", line["text"]).group(1)
