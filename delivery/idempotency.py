@@ -4,6 +4,9 @@ The first answer to a keyed request is stored in ApiReplay in the same transacti
 the change, and a request with the same key gets that answer again, changing nothing.
 The key is also written on the TrackingEvent the change makes (unique), so even a
 caller that bypasses this module cannot write the same event twice.
+Keys follow Stripe's rule (any printable ASCII, up to 255 characters) and belong to the
+user who sends them: what is stored is a digest of (user, key), so two phones that
+happen to pick the same key never meet, and any key fits the 64-character columns.
 Errors are answers too: a wrong OTP replayed is not counted twice.
 """
 
@@ -12,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -27,13 +29,13 @@ from accounts.models import User
 from .exceptions import IdempotencyKeyReused
 from .models import ApiReplay
 
-KEY_RE = re.compile(r"^[A-Za-z0-9_\-:.]{8,64}$")
+KEY_MAX_LENGTH = 255
 
 
 class InvalidIdempotencyKey(DomainError):
     code = "invalid_idempotency_key"
     status = 400
-    default_message = _("The Idempotency-Key must be 8 to 64 letters, digits, '-', '_', ':' or '.'.")
+    default_message = _("The Idempotency-Key must be 1 to 255 printable ASCII characters.")
 
 
 def _fingerprint(endpoint: str, payload: Any) -> str:
@@ -57,6 +59,11 @@ def _replay(record: ApiReplay, *, actor: User, endpoint: str, fingerprint: str) 
     return record.status_code, record.body, True
 
 
+def stored_key(*, actor: User, key: str) -> str:
+    """What is kept for a client's key: a digest of (user, key), 64 hex characters."""
+    return hashlib.sha256(f"{actor.pk}:{key}".encode()).hexdigest()
+
+
 def idempotent(
     *,
     key: str | None,
@@ -72,9 +79,10 @@ def idempotent(
     """
     if not key:
         return (*_answer(call, None), False)
-    if not KEY_RE.match(key):
+    if len(key) > KEY_MAX_LENGTH or not key.isascii() or not key.isprintable():
         exc = InvalidIdempotencyKey()
         return exc.status, error_body(exc.code, exc.message), False
+    key = stored_key(actor=actor, key=key)
     fingerprint = _fingerprint(endpoint, payload)
     existing = ApiReplay.objects.filter(key=key).first()
     if existing is not None:

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from delivery.idempotency import stored_key
 from delivery.models import ApiReplay, ArticleStatus, EventType, TrackingEvent
 from delivery.services import article_out_for_delivery
 
@@ -31,11 +32,27 @@ def test_an_offline_attempt_replayed_makes_one_event_and_the_same_answer(book, p
     assert first.json() == second.json()
     assert second["Idempotent-Replayed"] == "true"
     assert TrackingEvent.objects.filter(article=article, type=EventType.ATTEMPTED).count() == 1
-    assert TrackingEvent.objects.get(article=article, type=EventType.ATTEMPTED).idempotency_key == "phone-3f2a-0001"
+    assert TrackingEvent.objects.get(article=article, type=EventType.ATTEMPTED).idempotency_key == stored_key(
+        actor=postman, key="phone-3f2a-0001"
+    )
     # The same key for a different request is refused, not replayed.
     other = post(client, f"{API}/{article.number}/attempt/", {"reason": "refused"}, key="phone-3f2a-0001")
     assert other.status_code == 422
     assert other.json()["error"]["code"] == "idempotency_key_reused"
+
+
+@pytest.mark.django_db
+def test_keys_are_any_printable_ascii_and_belong_to_their_sender(book, postman, postmaster, login, clerk):
+    article = book(otp=False)
+    article_out_for_delivery(article_number=article.number, postman=postman, actor=postmaster)
+    client = login(postman)
+    assert post(client, f"{API}/{article.number}/attempt/", {"reason": "refused"}, key="k1").status_code == 200
+    bad = post(client, f"{API}/{article.number}/attempt/", {"reason": "refused"}, key="x" * 256)
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "invalid_idempotency_key"
+    # Another user's identical key is a different key: not a replay of the postman's answer.
+    other = post(login(postmaster), f"{API}/{article.number}/attempt/", {"reason": "refused"}, key="k1")
+    assert "Idempotent-Replayed" not in other
 
 
 @pytest.mark.django_db
@@ -77,7 +94,7 @@ def test_the_same_key_sent_twice_at_once_makes_one_event(book, postman, postmast
         t.join()
     assert statuses == [200] * 4
     assert TrackingEvent.objects.filter(article=article, type=EventType.ATTEMPTED).count() == 1
-    assert ApiReplay.objects.filter(key="twin-key-0001").count() == 1
+    assert ApiReplay.objects.filter(key=stored_key(actor=postman, key="twin-key-0001")).count() == 1
 
 
 @pytest.mark.django_db
