@@ -27,7 +27,10 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     compiler cost more CPU than the query (0.47 -> 0.08 ms per request)."""
 
     def authenticate_credentials(self, key):
-        found = _token_with_user(key)
+        # The raw row skips the ORM's per-backend value converters; psycopg already gives
+        # aware datetimes and real booleans, SQLite (the embedded mode) does not, so only
+        # PostgreSQL takes the short path.
+        found = _token_with_user(key) if connection.vendor == "postgresql" else None
         if found is None or not found[0].is_active:
             # Unknown key or inactive user: DRF's own checks and (translated) messages.
             user, token = super().authenticate_credentials(key)
