@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import rawsql
 from accounts.models import PostOffice, Role, User
 from banking import selectors as banking_selectors
 from banking import services as banking
@@ -27,7 +29,7 @@ from delivery import selectors as delivery_selectors
 from delivery import services as delivery
 from delivery.exceptions import InvalidBooking
 
-from . import selectors
+from . import refdata, selectors
 from .exceptions import (
     BadInput,
     BookingNotFound,
@@ -113,7 +115,7 @@ class MakerChecker(CounterError):
 def _counter_office(user: User) -> PostOffice:
     if user.role not in (Role.COUNTER_CLERK, Role.POSTMASTER) or not user.post_office_id:
         raise NotCounterStaff
-    return user.post_office
+    return refdata.office(user.post_office_id)
 
 
 def denominations_clean(value: object) -> tuple[dict[str, int], int]:
@@ -337,7 +339,7 @@ def booking_create(
         raise BadInput(_("The form has expired. Open it again."), details={"idempotency_key": "1 to 80 characters"})
     # A second click after the first booking committed: answer with it, without drawing
     # a receipt number (a concurrent duplicate is caught by the claim below instead).
-    existing = Booking.objects.filter(clerk=clerk, idempotency_key=key).first()
+    existing = _booking_for_key(clerk, key)
     if existing is not None:
         return BookingResult(existing, True)
     if not isinstance(payment, dict) or payment.get("method") not in Booking.Method.values:
@@ -355,40 +357,40 @@ def booking_create(
         if session is None:
             raise TillNotOpen
 
-    totals = {
+    now = _now()
+    values = {
+        "receipt_number": "",
+        "office_id": office.pk,
+        "clerk_id": clerk.pk,
+        "till_session_id": session.pk if session else None,
+        "created_at": now,
+        "status": S.AWAITING_PAYMENT if method == Booking.Method.UPI else S.PAID,
+        "payment_method": method,
+        "payment_id": None,
+        "upi_uri": "",
+        "utr": "",
+        "account_number": account_number if method == Booking.Method.ACCOUNT else "",
         "amount_paise": sum(line.quote.amount_paise for line in lines),
         "addons_paise": sum(line.quote.addons_paise for line in lines),
         "discount_paise": sum(line.quote.discount_paise for line in lines),
         "gst_paise": sum(line.quote.gst_paise for line in lines),
         "total_paise": sum(line.quote.total_paise for line in lines),
+        "idempotency_key": key,
+        "request_fingerprint": fingerprint[:64],
     }
-    now = _now()
+    # Plain statements (accounts.rawsql) for the rows written here: the ORM's compiler
+    # cost more CPU than the round trips. One savepoint, this block's: a refusal from
+    # delivery or banking below rolls the whole booking back and leaves the caller's
+    # transaction usable.
     with transaction.atomic():
-        booking = Booking(
-            receipt_number=receipt_number_next(office=office),
-            office=office,
-            clerk=clerk,
-            till_session=session,
-            created_at=now,
-            status=S.AWAITING_PAYMENT if method == Booking.Method.UPI else S.PAID,
-            payment_method=method,
-            account_number=account_number if method == Booking.Method.ACCOUNT else "",
-            idempotency_key=key,
-            request_fingerprint=fingerprint[:64],
-            **totals,
-        )
-        try:
-            # Claim the key first. A concurrent duplicate blocks here on the unique index
-            # until the first commits, then fails and returns the first booking below.
-            with transaction.atomic():
-                booking.save()
-        except IntegrityError:
-            first = Booking.objects.filter(clerk=clerk, idempotency_key=key).first()
-            if first is None:
-                raise
-            return BookingResult(first, True)
+        values["receipt_number"] = receipt_number_next(office=office)
+        # Claim the key first. A concurrent duplicate waits here on the unique index
+        # until the first commits, then inserts nothing and returns the first booking.
+        booking_id = rawsql.insert_returning(Booking, values, conflict=("clerk", "idempotency_key"))
+        if booking_id is None:
+            return BookingResult(Booking.objects.get(clerk=clerk, idempotency_key=key), True)
 
-        booked = []
+        rows = []
         for position, line in enumerate(lines, start=1):
             try:
                 article = delivery.article_book(
@@ -410,51 +412,69 @@ def booking_create(
                 }
                 raise
             q = line.quote
-            booked.append(
-                BookingArticle(
-                    booking=booking,
-                    position=position,
-                    article_id=article.pk,
-                    article_number=article.number,
-                    service=line.service,
-                    weight_g=line.weight_g,
-                    addons=list(line.addons),
-                    discount=line.discount or "",
-                    band=q.band,
-                    distance_km=round(q.distance_km, 1),
-                    sender_name=line.sender["name"],
-                    sender_pin=line.sender["pin"],
-                    recipient_name=line.recipient["name"],
-                    recipient_pin=line.recipient["pin"],
-                    recipient_town=q.destination.town if q.destination else "",
-                    amount_paise=q.amount_paise,
-                    addons_paise=q.addons_paise,
-                    discount_paise=q.discount_paise,
-                    gst_paise=q.gst_paise,
-                    total_paise=q.total_paise,
-                )
+            rows.append(
+                {
+                    "booking_id": booking_id,
+                    "position": position,
+                    "article_id": article.pk,
+                    "article_number": article.number,
+                    "service": line.service,
+                    "weight_g": line.weight_g,
+                    "addons": list(line.addons),
+                    "discount": line.discount or "",
+                    "band": q.band,
+                    "distance_km": Decimal(str(round(q.distance_km, 1))),
+                    "sender_name": line.sender["name"],
+                    "sender_pin": line.sender["pin"],
+                    "recipient_name": line.recipient["name"],
+                    "recipient_pin": line.recipient["pin"],
+                    "recipient_town": q.destination.town if q.destination else "",
+                    "amount_paise": q.amount_paise,
+                    "addons_paise": q.addons_paise,
+                    "discount_paise": q.discount_paise,
+                    "gst_paise": q.gst_paise,
+                    "total_paise": q.total_paise,
+                }
             )
-        BookingArticle.objects.bulk_create(booked)
+        ids = rawsql.insert_rows(BookingArticle, rows)
+        booked = tuple(rawsql.from_values(BookingArticle, pk, row) for pk, row in zip(ids, rows, strict=True))
 
         taken = banking.payment_take(
             office_id=office.pk,
             method=method,
-            lines=[(INCOME_KIND, booking.total_paise - booking.gst_paise)],
-            gst_paise=booking.gst_paise,
-            reference=booking.receipt_number,
+            lines=[(INCOME_KIND, values["total_paise"] - values["gst_paise"])],
+            gst_paise=values["gst_paise"],
+            reference=values["receipt_number"],
             actor=clerk,
             till_id=session.till_id if session else None,
             account_number=account_number or None,
             otp=str(payment.get("otp") or "") or None,
-            note=f"Receipt {booking.receipt_number}",
+            note=f"Receipt {values['receipt_number']}",
         )
-        booking.payment_id = taken.pk
-        booking.upi_uri = taken.upi_uri or ""
-        booking.save(update_fields=["payment", "upi_uri"])
-        BookingEvent.objects.create(
-            booking=booking, old_status="", new_status=booking.status, note=method, actor=clerk, at=now
+        values["payment_id"] = taken.pk
+        values["upi_uri"] = taken.upi_uri or ""
+        rawsql.update(Booking, booking_id, {"payment_id": taken.pk, "upi_uri": values["upi_uri"]})
+        rawsql.insert_returning(
+            BookingEvent,
+            {
+                "booking_id": booking_id,
+                "old_status": "",
+                "new_status": values["status"],
+                "note": method,
+                "actor_id": clerk.pk,
+                "at": now,
+            },
         )
-    return BookingResult(booking, False, tuple(booked))
+    return BookingResult(rawsql.from_values(Booking, booking_id, values), False, booked)
+
+
+def _booking_for_key(clerk: User, key: str) -> Booking | None:
+    """The clerk's booking made with this idempotency key, if any (one cheap query: every
+    booking asks, and almost always finds none)."""
+    found = rawsql.execute(
+        "SELECT id FROM counter_booking WHERE clerk_id = %s AND idempotency_key = %s", [clerk.pk, key]
+    )
+    return Booking.objects.get(pk=found[0][0]) if found else None
 
 
 def _booking_lock(booking_id: int) -> Booking:
