@@ -26,6 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import rawsql
 from accounts.models import PostOffice, Role, User
 from notify.services import sms_queue
 
@@ -232,8 +233,10 @@ def article_book(
     service_indicator: "EE" Speed Post document, "EP" Speed Post parcel, "CP" parcel
     (s10.SERVICE_INDICATORS). addons: a subset of {"otp", "registration"}; "otp" needs
     the recipient's mobile, notify_sender_on_delivery the sender's. Safe to call inside
-    the caller's transaction (it uses a savepoint); a number taken by a booking that is
-    rolled back is never issued again (a gap, not a duplicate).
+    the caller's transaction; when it raises after writing, that transaction must be
+    rolled back (no savepoint of its own: the counter rolls back the whole booking
+    anyway). A number taken by a booking that is rolled back is never issued again (a
+    gap, not a duplicate).
     """
     errors: dict[str, str] = {}
     if service_indicator not in SERVICE_INDICATORS:
@@ -248,47 +251,81 @@ def article_book(
     sender_data = _check_person("sender", sender, mobile_required=notify_sender_on_delivery)
     recipient_data = _check_person("recipient", recipient, mobile_required="otp" in addons)
     try:
-        origin = PostOffice.objects.only("pk").get(pk=origin_office_id)
-    except (PostOffice.DoesNotExist, ValueError, TypeError):
+        origin_office_id = int(origin_office_id)
+    except (TypeError, ValueError):
         raise InvalidBooking(details={"origin_office_id": _("Unknown post office.")}) from None
-    destination_id = (
-        PostOffice.objects.filter(pin=recipient_data["pin"], is_delivery_office=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
     at = _now(booked_at)
-    with transaction.atomic():
-        issued = s10_issue(service_indicator=service_indicator, at=at)
-        article = Article.objects.create(
-            number=issued.number,
-            cycle=issued.cycle,
-            service_indicator=service_indicator,
-            serial=issued.serial,
-            origin_office=origin,
-            destination_office_id=destination_id,
-            current_office=origin,
-            sender_name=sender_data["name"],
-            sender_address=sender_data["address"],
-            sender_pin=sender_data["pin"],
-            sender_mobile=sender_data["mobile"],
-            recipient_name=recipient_data["name"],
-            recipient_address=recipient_data["address"],
-            recipient_pin=recipient_data["pin"],
-            recipient_mobile=recipient_data["mobile"],
-            weight_g=weight_g,
-            otp_required="otp" in addons,
-            registration="registration" in addons,
-            notify_sender_on_delivery=notify_sender_on_delivery,
-            status=S.BOOKED,
-            booked_at=at,
-            booked_by=actor,
-            status_changed_at=at,
-        )
-        TrackingEvent.objects.create(
-            article=article, type=EventType.BOOKED, status_after=S.BOOKED, office=origin, actor=actor, occurred_at=at
-        )
-    return article
+    issued = s10_issue(service_indicator=service_indicator, at=at)
+    values = {
+        "number": issued.number,
+        "cycle": issued.cycle,
+        "service_indicator": service_indicator,
+        "serial": issued.serial,
+        "sender_name": sender_data["name"],
+        "sender_address": sender_data["address"],
+        "sender_pin": sender_data["pin"],
+        "sender_mobile": sender_data["mobile"],
+        "recipient_name": recipient_data["name"],
+        "recipient_address": recipient_data["address"],
+        "recipient_pin": recipient_data["pin"],
+        "recipient_mobile": recipient_data["mobile"],
+        "weight_g": weight_g,
+        "otp_required": "otp" in addons,
+        "registration": "registration" in addons,
+        "notify_sender_on_delivery": notify_sender_on_delivery,
+        "status": S.BOOKED,
+        "is_return": False,
+        "failed_attempts": 0,
+        "booked_at": at,
+        "booked_by_id": actor.pk,
+        "status_changed_at": at,
+    }
+    # No savepoint of our own (a caller's transaction is rolled back whole when this
+    # raises), and plain statements: the counter books articles on every request.
+    with transaction.atomic(savepoint=False):
+        row = _article_insert(values, origin_office_id=origin_office_id)
+        if row is not None:
+            values["id"], values["origin_office_id"], values["destination_office_id"] = row
+            values["current_office_id"] = values["origin_office_id"]
+            rawsql.insert_returning(
+                TrackingEvent,
+                {
+                    "article_id": values["id"],
+                    "type": EventType.BOOKED,
+                    "status_after": S.BOOKED,
+                    "office_id": origin_office_id,
+                    "to_office_id": None,
+                    "actor_id": actor.pk,
+                    "postman_id": None,
+                    "bag_id": None,
+                    "reason": "",
+                    "note": "",
+                    "receiver_name": "",
+                    "receiver_kind": "",
+                    "occurred_at": at,
+                    "recorded_at": timezone.now(),
+                    "idempotency_key": None,
+                },
+            )
+    if row is None:
+        raise InvalidBooking(details={"origin_office_id": _("Unknown post office.")})
+    return rawsql.from_values(Article, values.pop("id"), values)
+
+
+def _article_insert(values: dict[str, Any], *, origin_office_id: int) -> tuple[int, int, int | None] | None:
+    """INSERT the article; the origin office must exist (else None) and is also where
+    the article is now; the delivery office is the lowest-numbered office delivering to
+    the recipient's PIN, if we have one. One statement, PostgreSQL and SQLite alike."""
+    table, columns, params = rawsql.prepared(Article, values)
+    rows = rawsql.execute(
+        f"INSERT INTO {table} ({columns}, origin_office_id, current_office_id, destination_office_id)"  # noqa: S608 (names from model metadata)
+        f" SELECT {', '.join(['%s'] * len(params))}, o.id, o.id,"
+        " (SELECT d.id FROM accounts_postoffice d WHERE d.pin = %s AND d.is_delivery_office ORDER BY d.id LIMIT 1)"
+        " FROM accounts_postoffice o WHERE o.id = %s"
+        " RETURNING id, origin_office_id, destination_office_id",
+        [*params, values["recipient_pin"], origin_office_id],
+    )
+    return rows[0] if rows else None
 
 
 def article_cancel(*, article_number: str, reason: str, actor: User, at: datetime | None = None) -> TrackingEvent:
