@@ -50,3 +50,15 @@ def mask_mobile(mobile: str) -> str:
 def mask_name(name: str) -> str:
     """'Ram Kumar' -> 'R** K****' for public pages."""
     return " ".join(part[:1] + "*" * (len(part) - 1) for part in name.split())
+
+
+def place_name(place, lang: str | None = None) -> str:
+    """A place's name in `lang` (default: the active language): the Hindi name where the
+    place has one and the language is Hindi, else the English name."""
+    if place is None:
+        return ""
+    from django.utils.translation import get_language
+
+    lang = lang or get_language() or ""
+    name_hi = getattr(place, "name_hi", "")
+    return name_hi if lang.startswith("hi") and name_hi else place.name

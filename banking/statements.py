@@ -39,6 +39,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.negotiation import BaseContentNegotiation
 
+from accounts.formatting import place_name
+
 from . import selectors
 from .exceptions import StatementTooLong
 from .models import JournalEntry, SavingsAccount
@@ -155,7 +157,7 @@ def statement_document(*, account_number: str, date_from: date, date_to: date, l
             account_number=account.number,
             holder_name=account.customer.name,
             aadhaar_masked=account.customer.aadhaar_masked,
-            office_name=(office.name_hi or office.name) if lang == "hi" else office.name,
+            office_name=place_name(office, lang),
             office_pin=office.pin,
             date_from=statement.date_from,
             date_to=statement.date_to,

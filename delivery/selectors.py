@@ -7,9 +7,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils.translation import get_language
 
-from accounts.formatting import format_ist, mask_mobile, mask_name
+from accounts.formatting import format_ist, mask_mobile, mask_name, place_name
 from accounts.models import PostOffice, Role, User
 
 from .clock import IST, ist_date, ist_day_bounds
@@ -213,11 +212,7 @@ def bags_recent(*, office_id: int, limit: int = 20) -> list[Bag]:
 
 def office_name(office: PostOffice | None) -> str:
     """The office's name in the request's language."""
-    if office is None:
-        return ""
-    if (get_language() or "").startswith("hi") and office.name_hi:
-        return office.name_hi
-    return office.name
+    return place_name(office)
 
 
 def public_tracking(number: str) -> dict:
