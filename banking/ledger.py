@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 from django.utils import timezone
 
 from .exceptions import InsufficientFunds, InvalidAmount, TillShort, UnbalancedEntry
@@ -201,6 +203,26 @@ def _entry_insert(entry: JournalEntry, lines: list[Line]) -> None:
     entry._state.db = connection.alias
 
 
+# (office id, kind) -> id of the office's internal account of that kind. Those rows are
+# never deleted (postings protect them) and never change office or kind, so each process
+# keeps what it has seen committed; the first booking of an office reads them once.
+# Filled only after commit: an account created by a transaction that rolls back is not
+# remembered. Emptied when the database is flushed or migrated (post_migrate; tests).
+_internal_ids: dict[tuple[int, str], int] = {}
+
+
+@receiver(post_migrate)
+def _internal_ids_forget(**kwargs) -> None:
+    _internal_ids.clear()
+
+
+def _internal_account(office_id: int, kind: str, pk: int) -> LedgerAccount:
+    # Internal accounts keep no stored balance (NULL); created_at loads if ever read.
+    return LedgerAccount.from_db(
+        connection.alias, ["id", "kind", "office_id", "balance_paise"], [pk, kind, office_id, None]
+    )
+
+
 def internal_accounts(*, office_id: int, kinds: Iterable[str]) -> dict[str, LedgerAccount]:
     """The office's internal accounts of these kinds, created on first use.
 
@@ -209,13 +231,20 @@ def internal_accounts(*, office_id: int, kinds: Iterable[str]) -> dict[str, Ledg
     kinds = set(kinds)
     if kinds & LedgerAccount.STORED_BALANCE_KINDS:
         raise ValueError("customer and till accounts are not internal")
-    found = {a.kind: a for a in LedgerAccount.objects.filter(office_id=office_id, kind__in=kinds)}
+    known = {kind: _internal_ids.get((office_id, kind)) for kind in kinds}
+    found = {kind: _internal_account(office_id, kind, pk) for kind, pk in known.items() if pk is not None}
+    missing = kinds - found.keys()
+    if not missing:
+        return found
+    found.update({a.kind: a for a in LedgerAccount.objects.filter(office_id=office_id, kind__in=missing)})
     for kind in kinds - found.keys():
         try:
             with transaction.atomic():
                 found[kind] = LedgerAccount.objects.create(office_id=office_id, kind=kind)
         except IntegrityError:
             found[kind] = LedgerAccount.objects.get(office_id=office_id, kind=kind)
+    seen = {(office_id, kind): found[kind].pk for kind in missing}
+    transaction.on_commit(lambda: _internal_ids.update(seen))
     return found
 
 
