@@ -281,51 +281,50 @@ def article_book(
         "status_changed_at": at,
     }
     # No savepoint of our own (a caller's transaction is rolled back whole when this
-    # raises), and plain statements: the counter books articles on every request.
+    # raises), and plain statements: the counter books articles on every request. The
+    # article and its first event are one statement on PostgreSQL.
     with transaction.atomic(savepoint=False):
-        row = _article_insert(values, origin_office_id=origin_office_id)
-        if row is not None:
-            values["id"], values["origin_office_id"], values["destination_office_id"] = row
-            values["current_office_id"] = values["origin_office_id"]
-            rawsql.insert_returning(
-                TrackingEvent,
-                {
-                    "article_id": values["id"],
-                    "type": EventType.BOOKED,
-                    "status_after": S.BOOKED,
-                    "office_id": origin_office_id,
-                    "to_office_id": None,
-                    "actor_id": actor.pk,
-                    "postman_id": None,
-                    "bag_id": None,
-                    "reason": "",
-                    "note": "",
-                    "receiver_name": "",
-                    "receiver_kind": "",
-                    "occurred_at": at,
-                    "recorded_at": timezone.now(),
-                    "idempotency_key": None,
-                },
-            )
+        row = rawsql.with_child(
+            _article_insert_sql(values, origin_office_id=origin_office_id),
+            TrackingEvent,
+            {
+                "type": EventType.BOOKED,
+                "status_after": S.BOOKED,
+                "office_id": origin_office_id,
+                "to_office_id": None,
+                "actor_id": actor.pk,
+                "postman_id": None,
+                "bag_id": None,
+                "reason": "",
+                "note": "",
+                "receiver_name": "",
+                "receiver_kind": "",
+                "occurred_at": at,
+                "recorded_at": timezone.now(),
+                "idempotency_key": None,
+            },
+            fk="article",
+            returning="id, origin_office_id, destination_office_id",
+        )
     if row is None:
         raise InvalidBooking(details={"origin_office_id": _("Unknown post office.")})
-    return rawsql.from_values(Article, values.pop("id"), values)
+    pk, values["origin_office_id"], values["destination_office_id"] = row
+    values["current_office_id"] = values["origin_office_id"]
+    return rawsql.from_values(Article, pk, values)
 
 
-def _article_insert(values: dict[str, Any], *, origin_office_id: int) -> tuple[int, int, int | None] | None:
-    """INSERT the article; the origin office must exist (else None) and is also where
-    the article is now; the delivery office is the lowest-numbered office delivering to
-    the recipient's PIN, if we have one. One statement, PostgreSQL and SQLite alike."""
+def _article_insert_sql(values: dict[str, Any], *, origin_office_id: int) -> tuple[str, list[Any]]:
+    """INSERT of the article: it is booked at, and now at, the origin office, which must
+    exist (else no row); its delivery office is the lowest-numbered office delivering to
+    the recipient's PIN, if we have one."""
     table, columns, params = rawsql.prepared(Article, values)
-    rows = rawsql.execute(
+    return (
         f"INSERT INTO {table} ({columns}, origin_office_id, current_office_id, destination_office_id)"  # noqa: S608 (names from model metadata)
         f" SELECT {', '.join(['%s'] * len(params))}, o.id, o.id,"
         " (SELECT d.id FROM accounts_postoffice d WHERE d.pin = %s AND d.is_delivery_office ORDER BY d.id LIMIT 1)"
-        " FROM accounts_postoffice o WHERE o.id = %s"
-        " RETURNING id, origin_office_id, destination_office_id",
+        " FROM accounts_postoffice o WHERE o.id = %s",
         [*params, values["recipient_pin"], origin_office_id],
     )
-    return rows[0] if rows else None
 
 
 def article_cancel(*, article_number: str, reason: str, actor: User, at: datetime | None = None) -> TrackingEvent:
