@@ -86,33 +86,6 @@ def _stored_balance_apply_in_transaction(account: LedgerAccount, delta: int) -> 
     return row[0]
 
 
-_BALANCES_UPDATE = """
-WITH d(id, delta) AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[])),
-locked AS (
-    SELECT l.id FROM banking_ledgeraccount l WHERE l.id IN (SELECT id FROM d) ORDER BY l.id FOR NO KEY UPDATE
-)
-UPDATE banking_ledgeraccount l SET balance_paise = l.balance_paise + d.delta
-FROM d WHERE l.id = d.id AND l.id IN (SELECT id FROM locked) AND l.balance_paise + d.delta >= 0
-RETURNING l.id, l.balance_paise
-"""
-
-
-def _stored_balances_apply_in_transaction(moves: list[tuple[LedgerAccount, int]]) -> None:
-    """Several stored balances in one round trip (PostgreSQL): the rows are locked in
-    primary-key order first (the `locked` step: ORDER BY ... FOR NO KEY UPDATE), then
-    moved with the same "never below zero" condition as _stored_balance_apply. A row
-    left out of RETURNING failed that condition: the caller's transaction rolls back."""
-    with connection.cursor() as cursor:
-        cursor.execute(_BALANCES_UPDATE, [[a.pk for a, _d in moves], [d for _a, d in moves]])
-        moved = dict(cursor.fetchall())
-    for account, _delta in moves:
-        if account.pk not in moved:
-            if account.kind == LedgerAccount.Kind.TILL:
-                raise TillShort
-            raise InsufficientFunds
-        account.balance_paise = moved[account.pk]
-
-
 def entry_post_in_transaction(
     *,
     kind: str,
@@ -125,11 +98,12 @@ def entry_post_in_transaction(
     """Write one balanced entry and move the stored balances it touches.
 
     MUST run inside transaction.atomic(): on InsufficientFunds / TillShort the caller's
-    transaction rolls back the rows written before. The inserts come first and the
-    balance updates last, in primary-key order: the row locks are then held for the
-    shortest time, and two entries touching the same accounts always lock them in the
+    transaction rolls back the rows written before. The stored balances move in
+    primary-key order: two entries touching the same accounts always lock them in the
     same order, so they cannot deadlock. (The postings' foreign keys take KEY SHARE
-    locks, which do not conflict with the UPDATE's NO KEY UPDATE lock.)
+    locks, which do not conflict with the UPDATE's NO KEY UPDATE lock.) On PostgreSQL
+    the entry, its postings and the balances are one statement (one round trip on every
+    money movement); elsewhere the inserts come first and the balance updates after.
     """
     if not connection.in_atomic_block:
         raise transaction.TransactionManagementError("entry_post_in_transaction() needs transaction.atomic()")
@@ -143,19 +117,81 @@ def entry_post_in_transaction(
         reverses_id=reverses_id,
         idempotency_key=current_idempotency_key.get(),
     )
-    _entry_insert(entry, lines)
     deltas: dict[int, tuple[LedgerAccount, int]] = {}
     for line in lines:
         if line.account.kind in LedgerAccount.STORED_BALANCE_KINDS:
             account, delta = deltas.get(line.account.pk, (line.account, 0))
             deltas[line.account.pk] = (account, delta + line.account.sign * line.amount_paise)
     moves = [deltas[pk] for pk in sorted(deltas) if deltas[pk][1]]
-    if connection.vendor == "postgresql" and len(moves) > 1:
-        _stored_balances_apply_in_transaction(moves)
-    else:
-        for account, delta in moves:
-            _stored_balance_apply_in_transaction(account, delta)
+    if connection.vendor == "postgresql" and moves:
+        _moved_check(moves, _entry_insert_and_move(entry, lines, moves))
+        return entry
+    _entry_insert(entry, lines)
+    for account, delta in moves:
+        _stored_balance_apply_in_transaction(account, delta)
     return entry
+
+
+def _moved_check(moves: list[tuple[LedgerAccount, int]], moved: dict[int, int]) -> None:
+    """A row left out of RETURNING failed the never-below-zero condition: raise, and the
+    caller's transaction rolls back what was written."""
+    for account, _delta in moves:
+        if account.pk not in moved:
+            if account.kind == LedgerAccount.Kind.TILL:
+                raise TillShort
+            raise InsufficientFunds
+        account.balance_paise = moved[account.pk]
+
+
+# The entry, its postings and the stored balances it moves, in one statement: the
+# balance rows are locked in primary-key order first (`locked`), then moved unless that
+# would take one below zero (`b`; under READ COMMITTED a waiting statement re-checks the
+# condition against the committed new balance). One result row per account moved, or
+# one with NULLs when none could be.
+_ENTRY_AND_BALANCES = """
+WITH e AS (
+    INSERT INTO banking_journalentry (kind, memo, office_id, actor_id, created_at, reverses_id, idempotency_key)
+    VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id
+), p AS (
+    INSERT INTO banking_posting (entry_id, account_id, amount_paise, created_at)
+    SELECT e.id, x.account_id, x.amount, %s FROM e, unnest(%s::bigint[], %s::bigint[]) AS x(account_id, amount)
+), d(id, delta) AS (
+    SELECT * FROM unnest(%s::bigint[], %s::bigint[])
+), locked AS (
+    SELECT l.id FROM banking_ledgeraccount l WHERE l.id IN (SELECT id FROM d) ORDER BY l.id FOR NO KEY UPDATE
+), b AS (
+    UPDATE banking_ledgeraccount l SET balance_paise = l.balance_paise + d.delta
+    FROM d WHERE l.id = d.id AND l.id IN (SELECT id FROM locked) AND l.balance_paise + d.delta >= 0
+    RETURNING l.id, l.balance_paise
+)
+SELECT (SELECT id FROM e), b.id, b.balance_paise FROM (SELECT 1) AS one LEFT JOIN b ON true
+"""
+
+
+def _entry_insert_and_move(entry: JournalEntry, lines: list[Line], moves: list[tuple[LedgerAccount, int]]) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ENTRY_AND_BALANCES,
+            [
+                entry.kind,
+                entry.memo,
+                entry.office_id,
+                entry.actor_id,
+                entry.created_at,
+                entry.reverses_id,
+                entry.idempotency_key,
+                entry.created_at,
+                [line.account.pk for line in lines],
+                [line.amount_paise for line in lines],
+                [a.pk for a, _d in moves],
+                [d for _a, d in moves],
+            ],
+        )
+        rows = cursor.fetchall()
+    entry.pk = rows[0][0]
+    entry._state.adding = False
+    entry._state.db = connection.alias
+    return {account_id: balance for _entry_id, account_id, balance in rows if account_id is not None}
 
 
 _ENTRY_INSERT = """

@@ -918,22 +918,23 @@ def payment_take(
             )
             values.update(entry_id=entry.pk, confirmed_at=entry.created_at, confirmed_by_id=_actor_id(actor))
         try:
-            payment_id = rawsql.insert_returning(Payment, values)
+            # The payment and its first event: one statement on PostgreSQL.
+            (payment_id,) = rawsql.with_child(
+                rawsql.insert_sql(Payment, values),
+                PaymentEvent,
+                {
+                    "old_status": "",
+                    "new_status": values["status"],
+                    "note": note[:300],
+                    "actor_id": _actor_id(actor),
+                    "at": timezone.now(),
+                },
+                fk="payment",
+            )
         except IntegrityError:
             # The reference is paid already (payment_reference_once): the savepoint
             # takes the entry above back with it.
             raise PaymentDuplicate from None
-        rawsql.insert_returning(
-            PaymentEvent,
-            {
-                "payment_id": payment_id,
-                "old_status": "",
-                "new_status": values["status"],
-                "note": note[:300],
-                "actor_id": _actor_id(actor),
-                "at": timezone.now(),
-            },
-        )
     payment = rawsql.from_values(Payment, payment_id, values)
     for relation, obj in ((Payment.till, till), (Payment.account, account), (Payment.entry, entry)):
         if obj is not None:
