@@ -339,9 +339,9 @@ def booking_create(
         raise BadInput(_("The form has expired. Open it again."), details={"idempotency_key": "1 to 80 characters"})
     # A second click after the first booking committed: answer with it, without drawing
     # a receipt number (a concurrent duplicate is caught by the claim below instead).
-    existing = _booking_for_key(clerk, key)
-    if existing is not None:
-        return BookingResult(existing, True)
+    existing_id, session_id, till_id = _booking_start(clerk, key)
+    if existing_id is not None:
+        return BookingResult(Booking.objects.get(pk=existing_id), True)
     if not isinstance(payment, dict) or payment.get("method") not in Booking.Method.values:
         raise BadInput(
             _("Choose cash, UPI or a savings account."), details={"payment.method": list(Booking.Method.values)}
@@ -351,18 +351,17 @@ def booking_create(
     if method == Booking.Method.ACCOUNT and not account_number:
         raise BadInput(details={"payment.account_number": _("The customer's account number is needed.")})
     lines = _lines(office, articles)
-    session = None
-    if method == Booking.Method.CASH:
-        session = selectors.open_session_for(clerk_id=clerk.pk)
-        if session is None:
-            raise TillNotOpen
+    if method != Booking.Method.CASH:
+        session_id = till_id = None
+    elif session_id is None:
+        raise TillNotOpen
 
     now = _now()
     values = {
         "receipt_number": "",
         "office_id": office.pk,
         "clerk_id": clerk.pk,
-        "till_session_id": session.pk if session else None,
+        "till_session_id": session_id,
         "created_at": now,
         "status": S.AWAITING_PAYMENT if method == Booking.Method.UPI else S.PAID,
         "payment_method": method,
@@ -446,35 +445,39 @@ def booking_create(
             gst_paise=values["gst_paise"],
             reference=values["receipt_number"],
             actor=clerk,
-            till_id=session.till_id if session else None,
+            till_id=till_id,
             account_number=account_number or None,
             otp=str(payment.get("otp") or "") or None,
             note=f"Receipt {values['receipt_number']}",
         )
         values["payment_id"] = taken.pk
         values["upi_uri"] = taken.upi_uri or ""
-        rawsql.update(Booking, booking_id, {"payment_id": taken.pk, "upi_uri": values["upi_uri"]})
-        rawsql.insert_returning(
+        # The booking's payment and its first event: one statement on PostgreSQL.
+        rawsql.with_child(
+            rawsql.update_sql(Booking, booking_id, {"payment_id": taken.pk, "upi_uri": values["upi_uri"]}),
             BookingEvent,
-            {
-                "booking_id": booking_id,
-                "old_status": "",
-                "new_status": values["status"],
-                "note": method,
-                "actor_id": clerk.pk,
-                "at": now,
-            },
+            {"old_status": "", "new_status": values["status"], "note": method, "actor_id": clerk.pk, "at": now},
+            fk="booking",
         )
     return BookingResult(rawsql.from_values(Booking, booking_id, values), False, booked)
 
 
-def _booking_for_key(clerk: User, key: str) -> Booking | None:
-    """The clerk's booking made with this idempotency key, if any (one cheap query: every
-    booking asks, and almost always finds none)."""
-    found = rawsql.execute(
-        "SELECT id FROM counter_booking WHERE clerk_id = %s AND idempotency_key = %s", [clerk.pk, key]
-    )
-    return Booking.objects.get(pk=found[0][0]) if found else None
+# The clerk's booking with this idempotency key (almost always none) and their open till
+# session, in one round trip: every booking asks both.
+_BOOKING_START_SQL = (
+    "SELECT b.id, s.id, s.till_id FROM (SELECT 1) AS one"
+    " LEFT JOIN counter_booking b ON b.clerk_id = %s AND b.idempotency_key = %s"
+    " LEFT JOIN counter_tillsession s ON s.id = ("
+    "  SELECT o.id FROM counter_tillsession o WHERE o.clerk_id = %s"
+    "  AND NOT EXISTS (SELECT 1 FROM counter_tillclose c WHERE c.session_id = o.id)"
+    "  ORDER BY o.opened_at DESC LIMIT 1)"
+)
+
+
+def _booking_start(clerk: User, key: str) -> tuple[int | None, int | None, int | None]:
+    """(id of the booking made with `key`, open till session id, its till id); None when
+    there is none. The session is the one open_session_for gives."""
+    return rawsql.execute(_BOOKING_START_SQL, [clerk.pk, key, clerk.pk])[0]
 
 
 def _booking_lock(booking_id: int) -> Booking:
