@@ -409,3 +409,17 @@ BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR = env.int("BANKING_SELFSERVICE_SENDS_P
 # SMS mini-statement: at most one per account in this many seconds, and this many a day.
 BANKING_MINI_STATEMENT_COOLDOWN_SECONDS = env.int("BANKING_MINI_STATEMENT_COOLDOWN_SECONDS", default=60)
 BANKING_MINI_STATEMENT_DAILY_CAP = env.int("BANKING_MINI_STATEMENT_DAILY_CAP", default=5)
+
+# --- database serving (performance) ---
+# PostgreSQL: send query parameters separately (server-side binding) and let psycopg
+# prepare a statement once it has run DB_PREPARE_THRESHOLD times on a connection, so the
+# server parses and plans it once per connection instead of on every request: about half
+# of PostgreSQL's CPU per booking (docs/benchmarks.md). Prepared statements live in the
+# server session: behind PgBouncer in transaction mode this needs PgBouncer 1.21+ with
+# max_prepared_statements set; otherwise set DB_PREPARED_STATEMENTS=0.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DB_PREPARED_STATEMENTS", default=True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=env.int("DB_PREPARE_THRESHOLD", default=5)
+    )
