@@ -10,10 +10,18 @@ All traffic stays on this machine (127.0.0.1). A benchmark supplies three things
   parsed after the run, so parsing costs the load generator nothing while it measures.
 
 Environment knobs, shared by every benchmark (each gives its own defaults):
-BENCH_SECONDS (20), BENCH_CLIENTS (16), BENCH_WORKERS, BENCH_THREADS, BENCH_WORKER_CLASS
-(gthread), BENCH_KEEPALIVE (1: clients reuse their connection; 0 sends Connection: close),
+BENCH_SECONDS (20), BENCH_CLIENTS (16), BENCH_WORKERS, BENCH_THREADS (1), BENCH_WORKER_CLASS
+(sync), BENCH_KEEPALIVE (1: clients reuse their connection where the server keeps it, as
+gthread does; sync workers close it after each answer; 0 sends Connection: close),
 BENCH_GUNICORN_CONF (a gunicorn config file to try), BENCH_PGBENCH (1: run pgbench's
 tpcb-like beside the benchmark, 0 skips it).
+
+The default server is the production one (README): gunicorn's sync workers, one request
+at a time each, about one per core plus one. An idle worker takes the next connection, so
+the load spreads evenly; with gthread and keep-alive a worker keeps the connections it
+happened to accept, and a busy one makes its clients' latency long (the harness prints
+the slowest and fastest client's mean). Threads in one process share the GIL: on this
+machine 2 threads per worker cost 40-90 % more CPU per request than 1.
 """
 
 from __future__ import annotations
@@ -112,6 +120,15 @@ def shell_json(env: dict, script: str) -> dict:
     return json.loads(manage(env, "shell", "-c", script).strip().splitlines()[-1])
 
 
+def analyze(env: dict) -> None:
+    """ANALYZE the scratch database. Autovacuum is off on this machine's PostgreSQL, and
+    the tables were empty a moment ago: without statistics the server keeps plans made
+    for empty tables (prepared statements keep theirs until an ANALYZE), which a live
+    database, analyzed by autovacuum as it grows, would not. Run after the warm-up."""
+    url = env["DATABASE_URL"]
+    subprocess.run(["psql", *pg_args(url), "-d", urlsplit(url).path.lstrip("/"), "-qc", "ANALYZE"], check=True)
+
+
 def ledger_check(env: dict) -> tuple[int, str]:
     check = subprocess.run(
         [PYTHON, "manage.py", "ledger_check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
@@ -147,6 +164,13 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores of this machine spent not idle so far (/proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid: int) -> list[int]:
     out = subprocess.run(["ps", "--ppid", str(pid), "-o", "pid="], capture_output=True, text=True, check=False)
     return [int(x) for x in out.stdout.split()]
@@ -177,11 +201,11 @@ class Server:
     conf: str = ""
 
     @classmethod
-    def from_env(cls, *, workers: int, threads: int) -> Server:
+    def from_env(cls, *, workers: int, threads: int = 1, worker_class: str = "sync") -> Server:
         return cls(
             workers=int(os.environ.get("BENCH_WORKERS", workers)),
             threads=int(os.environ.get("BENCH_THREADS", threads)),
-            worker_class=os.environ.get("BENCH_WORKER_CLASS", "gthread"),
+            worker_class=os.environ.get("BENCH_WORKER_CLASS", worker_class),
             keepalive=os.environ.get("BENCH_KEEPALIVE", "1") == "1",
             conf=os.environ.get("BENCH_GUNICORN_CONF", ""),
         )
@@ -330,7 +354,7 @@ def http_load(
     included: a 5xx there counts too), the CPU each request cost gunicorn, the PostgreSQL
     backends and this load generator (with other work on the machine that, not the
     wall-clock rate, is what the code costs), and the load average before and after."""
-    load_before = os.getloadavg()[0]  # before our own server starts: the rest of the machine
+    load_before = os.getloadavg()[0]  # 1-minute average: includes this benchmark's own set-up
     port = free_port()
     process = subprocess.Popen(server.command(port), cwd=ROOT, env=env, start_new_session=True)
     try:
@@ -338,15 +362,22 @@ def http_load(
         # Warm-up: every worker imports, connects and fills its caches once.
         warm, go = _clients_run(port, tokens, make_request, 2.0, 10_000, server.keepalive)
         go()
+        analyze(env)
         clients, go = _clients_run(port, tokens, make_request, seconds, 0, server.keepalive)
         workers, backends = children(process.pid), pg_backends(env)
         cpu_before = (cpu_seconds(workers), cpu_seconds(backends), time.process_time())
+        busy_before = machine_busy_seconds()
         elapsed = go()
         cpu_after = (cpu_seconds(workers), cpu_seconds(backends), time.process_time())
+        busy_after = machine_busy_seconds()
         load_after = os.getloadavg()[0]
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(20)
+        process.terminate()  # the arbiter stops its workers
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
     latencies = sorted(x for c in clients for x in c.latencies)
     answers = [a for c in clients for a in c.answers]
     warm_answers = [a for c in warm for a in c.answers]
@@ -360,6 +391,8 @@ def http_load(
         for name, before, after in zip(("gunicorn", "postgres", "load_generator"), cpu_before, cpu_after, strict=True)
     }
     total_cpu_ms = sum(cpu_ms.values())
+    ours = sum(after - before for before, after in zip(cpu_before, cpu_after, strict=True))
+    cores = os.cpu_count() or 1
     means = [statistics.fmean(c.latencies) for c in clients if c.latencies]
     summary = {
         "requests": len(latencies),
@@ -381,6 +414,11 @@ def http_load(
         "capacity_per_second_on_2_idle_cores": round(2000 / total_cpu_ms) if total_cpu_ms else None,
         "load_average_before": round(load_before, 2),
         "load_average_after": round(load_after, 2),
+        # How busy the whole machine was during the run (% of all cores), and the part not
+        # measured above: kernel (loopback network), PostgreSQL's background processes,
+        # and any other work on the machine. A quiet machine shows a few per cent here.
+        "machine_busy_percent": round((busy_after - busy_before) / elapsed / cores * 100, 1),
+        "not_ours_percent": round((busy_after - busy_before - ours) / elapsed / cores * 100, 1),
         # Far apart means the keep-alive connections are spread unevenly over the workers.
         "client_mean_ms_min_max": [round(min(means) * 1000, 1), round(max(means) * 1000, 1)] if means else None,
     }
@@ -394,8 +432,9 @@ def summary_line(label: str, h: dict) -> str:
         f"gunicorn {h['workers']}x{h['threads']} {h['worker_class']}, {h['clients']} clients\n"
         f"client mean latency min/max (ms): {h['client_mean_ms_min_max']}; "
         f"CPU per request (ms): {h['cpu_ms_per_request']}; capacity on 2 idle cores "
-        f"~{h['capacity_per_second_on_2_idle_cores']}/s; load average before {h['load_average_before']:.2f}, "
-        f"after {h['load_average_after']:.2f}"
+        f"~{h['capacity_per_second_on_2_idle_cores']}/s; machine busy {h['machine_busy_percent']} % of "
+        f"all cores, of which not gunicorn/PostgreSQL backends/load generator {h['not_ours_percent']} %; "
+        f"load average before {h['load_average_before']:.2f}, after {h['load_average_after']:.2f}"
     )
 
 

@@ -8,11 +8,11 @@ All on this machine, loopback only (tests/load/harness.py):
 1. a scratch database (dakghar_bench_counter) beside DATABASE_URL's, migrated (tariff
    and demo PIN directory come with the migrations), 16 counter clerks each with an API
    token and an open till (counter.services.till_session_open);
-2. gunicorn on 127.0.0.1 (DEBUG off) against it;
+2. gunicorn on 127.0.0.1 (DEBUG off, 3 sync workers as in production) against it;
 3. 16 client threads, one per clerk, POST /api/v1/counter/bookings/ for BENCH_SECONDS
    (20): one Speed Post article each (random weight, destination among the demo PINs,
-   random add-ons), paid in cash into the clerk's till, a fresh Idempotency-Key each,
-   over keep-alive connections;
+   random add-ons), paid in cash into the clerk's till, a fresh Idempotency-Key each
+   (a new connection whenever the server closes one: sync workers do after every answer);
 4. checks: no 5xx, every 201 is one booking with one article and one S10 number, the
    tills grew by exactly what was booked, `manage.py ledger_check` clean;
 5. pgbench's tpcb-like on the same server for the same time, for comparison.
@@ -20,7 +20,7 @@ Prints bookings/s, p50/p99 latency and the CPU per request of gunicorn, PostgreS
 the load generator, and writes var/bench/counter.json.
 
 Knobs: see tests/load/harness.py (BENCH_SECONDS, BENCH_CLIENTS, BENCH_WORKERS (3),
-BENCH_THREADS (2), BENCH_WORKER_CLASS, BENCH_KEEPALIVE, BENCH_GUNICORN_CONF, BENCH_PGBENCH).
+BENCH_THREADS (1), BENCH_WORKER_CLASS (sync), BENCH_KEEPALIVE, BENCH_GUNICORN_CONF, BENCH_PGBENCH).
 Target (issue 4): at least 300 bookings/s with p99 under 100 ms on 2 cores.
 BENCH_ASSERT_TARGET=1 fails the test when it is missed.
 """
@@ -42,7 +42,7 @@ from tests.load import harness
 
 BENCH_DB = "dakghar_bench_counter"
 PGBENCH_DB = "dakghar_bench_pgbench"
-SERVER = harness.Server.from_env(workers=3, threads=2)
+SERVER = harness.Server.from_env(workers=3)
 DESTINATIONS = ["812001", "812002", "813210", "800001", "700001", "226001", "110001", "400001", "600001", "695001"]
 
 pytestmark = pytest.mark.load
@@ -107,6 +107,7 @@ def _s10_ok(number: str) -> bool:
 
 
 def run_benchmark() -> dict:
+    load_at_start = [round(x, 2) for x in os.getloadavg()]  # before anything of ours runs
     url = harness.db_url(BENCH_DB)
     harness.recreate_database(url)
     env = harness.bench_env(url)
@@ -134,6 +135,7 @@ def run_benchmark() -> dict:
         "ledger_check_output": output,
         "totals": {"before": before, "after": after},
         "cpus": os.cpu_count(),
+        "load_average_at_start": load_at_start,
     }
     harness.write_report("counter", report)
     return report
@@ -142,6 +144,7 @@ def run_benchmark() -> dict:
 def _print(report: dict) -> None:
     print(harness.summary_line("HTTP bookings", report["http_bookings"]))
     print(f"pgbench tpcb-like: {report['pgbench_tpcb_like']}")
+    print(f"load average (1, 5, 15 min) when the benchmark started: {report['load_average_at_start']}")
     print(f"ledger_check exit {report['ledger_check_exit']}: {report['ledger_check_output']}")
 
 
