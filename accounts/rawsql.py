@@ -173,3 +173,31 @@ def execute(sql: str, params: Iterable[Any]) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         return cursor.fetchall() if cursor.description else []
+
+
+@lru_cache(maxsize=256)
+def _read_converters(model: type[models.Model], attnames: tuple[str, ...]) -> tuple:
+    """Per column, the converters the ORM would run on a value read from the database:
+    the backend's (SQLite gives naive datetimes, integers for booleans, text for
+    decimals) and the field's own (JSON). None where there are none."""
+    result = []
+    for name in attnames:
+        field = model._meta.get_field(name)
+        column = field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        result.append((column, tuple(converters)) if converters else None)
+    return tuple(result)
+
+
+def model_from_row(model: type[models.Model], attnames: Sequence[str], row: Sequence[Any]) -> models.Model:
+    """`model.from_db` for a row read with a raw query, with each value converted as the
+    ORM converts it, so the instance is the same on PostgreSQL and SQLite (fields not
+    given are deferred and load on first access)."""
+    attnames = tuple(attnames)
+    values = list(row)
+    for i, entry in enumerate(_read_converters(model, attnames)):
+        if entry is not None:
+            column, converters = entry
+            for convert in converters:
+                values[i] = convert(values[i], column, connection)
+    return model.from_db(connection.alias, list(attnames), values)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.exceptions import NotFound
 from accounts.models import PostOffice
+from accounts.rawsql import model_from_row
 
 from .models import (
     CapBreach,
@@ -99,7 +100,7 @@ def savings_account_get(*, number: str) -> SavingsAccount | None:
     objects = {}
     at = 0
     for alias, (model, columns) in _ACCOUNT_PARTS.items():
-        objects[alias] = model.from_db(connection.alias, columns, row[at : at + len(columns)])
+        objects[alias] = model_from_row(model, columns, row[at : at + len(columns)])
         at += len(columns)
     account = objects["a"]
     SavingsAccount.ledger.field.set_cached_value(account, objects["l"])

@@ -19,6 +19,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.rawsql import model_from_row
 from banking import selectors as banking_selectors
 
 from .exceptions import BookingNotFound
@@ -72,7 +73,7 @@ def open_session_for(*, clerk_id: int) -> TillSession | None:
     with connection.cursor() as cursor:
         cursor.execute(_OPEN_SESSION_SQL, [clerk_id])
         row = cursor.fetchone()
-    return None if row is None else TillSession.from_db(connection.alias, _SESSION_COLUMNS, row)
+    return None if row is None else model_from_row(TillSession, _SESSION_COLUMNS, row)
 
 
 def booking_by_receipt(*, receipt_number: str) -> Booking:

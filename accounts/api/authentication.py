@@ -9,6 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
 from accounts.models import User
+from accounts.rawsql import model_from_row
 
 _USER_COLUMNS = [f.attname for f in User._meta.concrete_fields]
 # Column names come from the model's metadata; the key is a query parameter.
@@ -27,10 +28,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     compiler cost more CPU than the query (0.47 -> 0.08 ms per request)."""
 
     def authenticate_credentials(self, key):
-        # The raw row skips the ORM's per-backend value converters; psycopg already gives
-        # aware datetimes and real booleans, SQLite (the embedded mode) does not, so only
-        # PostgreSQL takes the short path.
-        found = _token_with_user(key) if connection.vendor == "postgresql" else None
+        found = _token_with_user(key)
         if found is None or not found[0].is_active:
             # Unknown key or inactive user: DRF's own checks and (translated) messages.
             user, token = super().authenticate_credentials(key)
@@ -47,8 +45,9 @@ def _token_with_user(key: str) -> tuple[User, Token] | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    user = User.from_db(connection.alias, _USER_COLUMNS, row[2:])
+    # model_from_row converts each value as the ORM would (aware datetimes on SQLite too).
+    user = model_from_row(User, _USER_COLUMNS, row[2:])
     # from_db takes the values in the model's field order: key, user, created.
-    token = Token.from_db(connection.alias, ["key", "user_id", "created"], [row[0], user.pk, row[1]])
+    token = model_from_row(Token, ["key", "user_id", "created"], [row[0], user.pk, row[1]])
     Token.user.field.set_cached_value(token, user)
     return user, token
