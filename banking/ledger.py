@@ -143,19 +143,26 @@ def _moved_check(moves: list[tuple[LedgerAccount, int]], moved: dict[int, int]) 
         account.balance_paise = moved[account.pk]
 
 
-# The entry, its postings and the stored balances it moves, in one statement: the
-# balance rows are locked in primary-key order first (`locked`), then moved unless that
-# would take one below zero (`b`; under READ COMMITTED a waiting statement re-checks the
-# condition against the committed new balance). One result row per account moved, or
-# one with NULLs when none could be.
-_ENTRY_AND_BALANCES = """
+# The entry and its postings: the first part of both statements below.
+_ENTRY_WITH = """
 WITH e AS (
     INSERT INTO banking_journalentry (kind, memo, office_id, actor_id, created_at, reverses_id, idempotency_key)
     VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id
 ), p AS (
     INSERT INTO banking_posting (entry_id, account_id, amount_paise, created_at)
     SELECT e.id, x.account_id, x.amount, %s FROM e, unnest(%s::bigint[], %s::bigint[]) AS x(account_id, amount)
-), d(id, delta) AS (
+)"""
+
+_ENTRY_INSERT = _ENTRY_WITH + "\nSELECT id FROM e"
+
+# The entry, its postings and the stored balances it moves, in one statement: the
+# balance rows are locked in primary-key order first (`locked`), then moved unless that
+# would take one below zero (`b`; under READ COMMITTED a waiting statement re-checks the
+# condition against the committed new balance). One result row per account moved, or
+# one with NULLs when none could be.
+_ENTRY_AND_BALANCES = (
+    _ENTRY_WITH  # noqa: S608 (constant SQL; the values are parameters)
+    + """, d(id, delta) AS (
     SELECT * FROM unnest(%s::bigint[], %s::bigint[])
 ), locked AS (
     SELECT l.id FROM banking_ledgeraccount l WHERE l.id IN (SELECT id FROM d) ORDER BY l.id FOR NO KEY UPDATE
@@ -166,49 +173,43 @@ WITH e AS (
 )
 SELECT (SELECT id FROM e), b.id, b.balance_paise FROM (SELECT 1) AS one LEFT JOIN b ON true
 """
+)
+
+
+def _entry_params(entry: JournalEntry, lines: list[Line]) -> list:
+    return [
+        entry.kind,
+        entry.memo,
+        entry.office_id,
+        entry.actor_id,
+        entry.created_at,
+        entry.reverses_id,
+        entry.idempotency_key,
+        entry.created_at,
+        [line.account.pk for line in lines],
+        [line.amount_paise for line in lines],
+    ]
+
+
+def _entry_saved(entry: JournalEntry, pk: int) -> None:
+    entry.pk = pk
+    entry._state.adding = False
+    entry._state.db = connection.alias
 
 
 def _entry_insert_and_move(entry: JournalEntry, lines: list[Line], moves: list[tuple[LedgerAccount, int]]) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(
-            _ENTRY_AND_BALANCES,
-            [
-                entry.kind,
-                entry.memo,
-                entry.office_id,
-                entry.actor_id,
-                entry.created_at,
-                entry.reverses_id,
-                entry.idempotency_key,
-                entry.created_at,
-                [line.account.pk for line in lines],
-                [line.amount_paise for line in lines],
-                [a.pk for a, _d in moves],
-                [d for _a, d in moves],
-            ],
+            _ENTRY_AND_BALANCES, [*_entry_params(entry, lines), [a.pk for a, _d in moves], [d for _a, d in moves]]
         )
         rows = cursor.fetchall()
-    entry.pk = rows[0][0]
-    entry._state.adding = False
-    entry._state.db = connection.alias
+    _entry_saved(entry, rows[0][0])
     return {account_id: balance for _entry_id, account_id, balance in rows if account_id is not None}
-
-
-_ENTRY_INSERT = """
-WITH e AS (
-    INSERT INTO banking_journalentry (kind, memo, office_id, actor_id, created_at, reverses_id, idempotency_key)
-    VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id
-), p AS (
-    INSERT INTO banking_posting (entry_id, account_id, amount_paise, created_at)
-    SELECT e.id, x.account_id, x.amount, %s FROM e, unnest(%s::bigint[], %s::bigint[]) AS x(account_id, amount)
-)
-SELECT id FROM e
-"""
 
 
 def _entry_insert(entry: JournalEntry, lines: list[Line]) -> None:
     """Insert the entry and its postings. On PostgreSQL one statement does both (one
-    round trip on the hot path of every money movement); elsewhere the ORM."""
+    round trip); elsewhere the ORM."""
     if connection.vendor != "postgresql":
         entry.save(force_insert=True)
         Posting.objects.bulk_create(
@@ -219,24 +220,8 @@ def _entry_insert(entry: JournalEntry, lines: list[Line]) -> None:
         )
         return
     with connection.cursor() as cursor:
-        cursor.execute(
-            _ENTRY_INSERT,
-            [
-                entry.kind,
-                entry.memo,
-                entry.office_id,
-                entry.actor_id,
-                entry.created_at,
-                entry.reverses_id,
-                entry.idempotency_key,
-                entry.created_at,
-                [line.account.pk for line in lines],
-                [line.amount_paise for line in lines],
-            ],
-        )
-        entry.pk = cursor.fetchone()[0]
-    entry._state.adding = False
-    entry._state.db = connection.alias
+        cursor.execute(_ENTRY_INSERT, _entry_params(entry, lines))
+        _entry_saved(entry, cursor.fetchone()[0])
 
 
 # (office id, kind) -> id of the office's internal account of that kind. Those rows are
