@@ -23,6 +23,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@test -f .env || printf '# Development checkout (made by make). The environment wins over this file;\n# production sets DEBUG=0 and a real SECRET_KEY there.\nDEBUG=1\n' > .env
 	@touch $@
 
 venv: $(VENV)/.installed ## Create .venv and install pinned requirements
