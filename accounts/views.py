@@ -26,6 +26,7 @@ from django_otp import login as otp_login
 
 from . import services
 from .api.errors import api_not_found, api_server_error, error_body
+from .cache import cache_status
 from .forms import LoginForm, OTPTokenForm
 from .models import Role
 
@@ -140,26 +141,35 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 
 
 def lockout_response(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
-    """django-axes calls this (AXES_LOCKOUT_CALLABLE) once a username is locked: the API
-    gets the error shape, pages get the lockout page. 429 either way."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    if request.path.startswith("/api/"):
-        body = error_body(
-            "locked_out",
-            _("Too many failed sign-ins. This account is locked for %(minutes)d minutes.") % {"minutes": minutes},
-            {"retry_after_minutes": minutes},
-        )
-        response = JsonResponse(body, status=429)
+    """django-axes calls this (AXES_LOCKOUT_CALLABLE) when it refuses a sign-in: the pair
+    of username and address is locked, or the username is being slowed down because it
+    fails from many addresses (accounts.lockout). The API gets the error shape, pages the
+    lockout page; 429 either way, with Retry-After."""
+    spread_wait = getattr(request, "axes_spread_wait", None)
+    if spread_wait:
+        seconds = int(spread_wait)
+        code, details = "signin_slowed", {"retry_after_seconds": seconds}
+        message = _("Many failed sign-ins for this username from other places. Please wait a minute and try again.")
     else:
-        response = render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
-    response["Retry-After"] = str(minutes * 60)
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        seconds = minutes * 60
+        code, details = "locked_out", {"retry_after_minutes": minutes}
+        message = _(
+            "Too many failed sign-ins from this connection. This account is locked here for %(minutes)d minutes."
+        ) % {"minutes": minutes}
+    if request.path.startswith("/api/"):
+        response = JsonResponse(error_body(code, message, details), status=429)
+    else:
+        response = render(request, "accounts/locked_out.html", {"message": message}, status=429)
+    response["Retry-After"] = str(seconds)
     return response
 
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 while the database answers; the broker is reported but does not fail the
-    check (SMS and jobs wait in the database while it is away)."""
+    """200 while the database answers. The broker and the cache are reported but do not
+    fail the check: SMS and jobs wait in the database while the broker is away, and the
+    cache fails open to per-process memory (accounts.cache)."""
     database = "ok"
     try:
         with connection.cursor() as cursor:
@@ -168,10 +178,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # any driver error means "not ok"
         logger.warning("healthz: database check failed: %s", exc)
         database = "unavailable"
-    broker = services.broker_status()
     ok = database == "ok"
     response = JsonResponse(
-        {"status": "ok" if ok else "unavailable", "database": database, "broker": broker},
+        {
+            "status": "ok" if ok else "unavailable",
+            "database": database,
+            "broker": services.broker_status(),
+            "cache": cache_status(),
+        },
         status=200 if ok else 503,
     )
     response["Cache-Control"] = "no-store"

@@ -30,6 +30,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from accounts.net import client_ip
 from accounts.services import channel_user
 
 COOKIE_NAME = "dakghar_customer"
@@ -170,15 +171,9 @@ def customer_required(view: Callable) -> Callable:
 
 
 def client_key(request: HttpRequest) -> str:
-    """What the per-client rate limit counts: the address the request came from (the
-    last proxy hop's view when PROXY_COUNT is set, as django-axes reads it)."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    hops = settings.AXES_IPWARE_PROXY_COUNT
-    if hops and forwarded:
-        parts = [p.strip() for p in forwarded.split(",") if p.strip()]
-        if len(parts) >= hops:
-            return parts[-hops]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """What the per-client rate limit counts: the client address (accounts.net.client_ip,
+    the one reading of PROXY_COUNT that the throttles and django-axes use too)."""
+    return client_ip(request) or "unknown"
 
 
 def channel_user_id() -> int:

@@ -146,7 +146,15 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"socket_connect_timeout": 2, "socket_timeout": 5}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # accounts.cache: while Redis is unreachable the cache serves from process memory
+    # (limits get stricter, see accounts.ratelimit) instead of failing the request.
+    CACHES = {
+        "default": {
+            "BACKEND": "accounts.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
@@ -201,14 +209,21 @@ SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 *
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# django-axes: lock a username (from any address) after 5 failures, for 30 minutes.
+# django-axes: lock a username at one client address after 5 failures, for 30 minutes
+# (locking the username everywhere would let a stranger lock anyone out). A username
+# that fails from many addresses is slowed down instead (accounts.lockout).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A refused attempt while locked is not a new failure: the lock ends 30 minutes after the
+# last real one, and accounts.lockout can refuse without a failure being recorded.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 # Pages get the lockout page, the API the JSON error shape (both 429).
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# The one reading of the client address (PROXY_COUNT, below), as the throttles use it.
+AXES_CLIENT_IP_CALLABLE = "accounts.net.client_ip"
 AXES_VERBOSE = False
 
 API_TOKEN_TTL = timedelta(hours=12)
@@ -423,3 +438,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=env.int("DB_PREPARE_THRESHOLD", default=5)
     )
+
+# --- client address, rate limits and the cache outage (accounts.net, .ratelimit, .cache) ---
+# How many proxies we run in front of the app, each appending to X-Forwarded-For. 0: the
+# client is REMOTE_ADDR and the header is ignored (anyone can write it); N: the Nth entry
+# from the right. Used by every throttle, django-axes and self-service (accounts.net).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured("PROXY_COUNT must be 0 or more.")
+# DRF's stock throttles read NUM_PROXIES (ours read client_ip): with 0 both ignore the header.
+REST_FRAMEWORK["NUM_PROXIES"] = PROXY_COUNT
+# While the cache is down each process allows this fraction of a limit, counted locally.
+RATE_LIMIT_CACHE_DOWN_DIVISOR = env.int("RATE_LIMIT_CACHE_DOWN_DIVISOR", default=4)
+if RATE_LIMIT_CACHE_DOWN_DIVISOR < 1:
+    raise ImproperlyConfigured("RATE_LIMIT_CACHE_DOWN_DIVISOR must be 1 or more.")
+# After the cache fails, a process serves from memory this long before trying Redis again.
+CACHE_RETRY_SECONDS = env.int("CACHE_RETRY_SECONDS", default=5)
+# A username failed from more than this many addresses in the cool-off time is slowed
+# down: addresses that never signed in as it get one try per AXES_SPREAD_INTERVAL_SECONDS.
+AXES_SPREAD_ADDRESSES = env.int("AXES_SPREAD_ADDRESSES", default=3)
+AXES_SPREAD_INTERVAL_SECONDS = env.int("AXES_SPREAD_INTERVAL_SECONDS", default=60)

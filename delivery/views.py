@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.exceptions import DomainError
 from accounts.models import PostOffice, Role
+from accounts.ratelimit import ScopedThrottle
 
 from . import selectors, services
 from .clock import ist_date
@@ -292,7 +292,7 @@ def track(request: HttpRequest) -> HttpResponse:
     context: dict = {"number": number}
     status = 200
     if number:
-        throttle = ScopedRateThrottle()
+        throttle = ScopedThrottle()
         if not throttle.allow_request(request, _TrackScope()):
             context["error"] = _("Too many look-ups from your connection. Please wait a minute and try again.")
             response = render(request, "delivery/track.html", context, status=429)

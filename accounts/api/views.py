@@ -6,12 +6,13 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
 from accounts.exceptions import DomainError
 from accounts.forms import OTPTokenForm
+from accounts.lockout import token_signin_recorded
+from accounts.ratelimit import ScopedThrottle
 
 
 class InvalidCredentials(DomainError):
@@ -43,7 +44,7 @@ class TokenView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "token"
 
     @extend_schema(
@@ -68,6 +69,7 @@ class TokenView(APIView):
             form = OTPTokenForm(user, {"token": otp})
             if not form.is_valid():
                 raise OtpInvalid
+        token_signin_recorded(request._request, username=data.validated_data["username"])
         return Response({"token": services.api_token_issue(user=user), "role": user.role}, status=status.HTTP_200_OK)
 
 

@@ -10,11 +10,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts.api.errors import error_body
 from accounts.exceptions import DomainError
+from accounts.ratelimit import AnonThrottle
 from banking.services import idempotent, request_fingerprint
 from counter import selectors, services
 from counter.models import Booking, TillClose, TillSession
@@ -23,7 +23,7 @@ from counter.receipts import receipt_pdf
 from counter.words import amount_in_words_en, amount_in_words_hi
 
 
-class TariffAnonThrottle(AnonRateThrottle):
+class TariffAnonThrottle(AnonThrottle):
     scope = "counter_tariff_anon"
 
 

@@ -11,10 +11,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import Role, User
+from accounts.ratelimit import ScopedThrottle
 
 from .. import selectors, services
 from ..exceptions import InvalidEvent, InvalidPostman
@@ -383,7 +383,7 @@ class PublicTrackView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "track"
 
     @extend_schema(responses={200: dict})

@@ -1,4 +1,5 @@
-"""/healthz: 200 while the database answers, 503 when it does not."""
+"""/healthz: 200 while the database answers, 503 when it does not; the broker and the cache
+are reported, and their outage does not fail the check."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.db import connection
 def test_healthz_is_ok_with_the_database_and_broker_up(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "cache": "ok"}
     assert response["Cache-Control"] == "no-store"
 
 
@@ -42,6 +43,19 @@ def test_healthz_is_503_when_the_database_does_not_answer(client, django_db_bloc
             connection.settings_dict.clear()
             connection.settings_dict.update(saved)
         assert response.status_code == 503
-        assert response.json() == {"status": "unavailable", "database": "unavailable", "broker": "ok"}
+        assert response.json() == {"status": "unavailable", "database": "unavailable", "broker": "ok", "cache": "ok"}
         # And it recovers when the database is back.
         assert client.get("/healthz").status_code == 200
+
+
+def test_healthz_reports_the_cache_down_and_still_answers_200(client, db, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "accounts.cache.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "cache": "down"}
