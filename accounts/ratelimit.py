@@ -33,13 +33,14 @@ class LocalWindow:
 
     _MAX_KEYS = 50_000  # an outage with many clients must not grow memory without bound
 
-    def __init__(self) -> None:
+    def __init__(self, clock=time.time) -> None:
+        self.clock = clock
         self._counts: dict[str, tuple[int, int]] = {}  # key -> (window number, hits)
         self._lock = threading.Lock()
 
     def hit(self, key: str, *, limit: int, window_seconds: int) -> tuple[bool, float]:
         """Count one hit; (allowed, seconds until the window ends)."""
-        now = time.time()
+        now = self.clock()
         window = int(now // window_seconds)
         left = (window + 1) * window_seconds - now
         with self._lock:
@@ -78,7 +79,7 @@ def rate_limit_hit(key: str, *, limit: int, window_seconds: int) -> bool:
     than `limit` happened in the window. Shared by every process through the cache;
     while the cache is down, counted per process at cache_down_limit(limit)."""
     if not cache_is_down():
-        window = int(time.time() // window_seconds)
+        window = int(local_window.clock() // window_seconds)
         shared_key = f"ratelimit:{key}:{window}"
         cache.add(shared_key, 0, timeout=window_seconds + 5)
         try:

@@ -11,38 +11,17 @@ from celery import signals
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection, transaction
-from kombu import pools
 
 from accounts.models import User
 from config.celery import app as celery_app
 from notify.models import Outbox
 from notify.services import sms_queue
 from notify.tasks import sms_relay
+from tests.outages import broker_at
 
 from .conftest import MOBILE, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _use_broker(url: str) -> None:
-    # The app reads Django settings with namespace "CELERY": the key is CELERY_BROKER_URL.
-    celery_app.conf["CELERY_BROKER_URL"] = url
-    # Celery's app pool is kombu's process-wide pool for the broker URL: closing it alone
-    # leaves a closed pool in kombu's registry that the next publish would pick up again
-    # ("Acquire on closed pool"). Reset kombu's registry and drop the app's references.
-    pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@contextmanager
-def broker_at(url: str):
-    real = celery_app.conf.broker_url
-    _use_broker(url)
-    try:
-        yield
-    finally:
-        _use_broker(real)
 
 
 def _close_db_connection(**kwargs) -> None:
