@@ -23,6 +23,7 @@ from accounts.exceptions import DomainError
 from accounts.formatting import format_inr
 from accounts.models import Role
 from accounts.permissions import require_role
+from accounts.typed import ascii_int
 from banking import exceptions as banking_exceptions
 from banking import selectors as banking_selectors
 from banking import services as banking_services
@@ -165,12 +166,12 @@ def _consent_error_text(request: HttpRequest, exc: DomainError, articles: list, 
         total = services.booking_total_quote(clerk=request.user, articles=articles)
     except DomainError:
         return str(exc.message)
-    sent_for = request.POST.get("account_otp_for_paise", "")
-    if sent_for.isdigit() and int(sent_for) != total:
+    sent_for = ascii_int(request.POST.get("account_otp_for_paise", ""))
+    if sent_for is not None and sent_for != total:
         return _(
             "The articles changed after the code was sent: the code is for %(sent)s, the booking is now %(total)s. "
             "Send a new code to the customer."
-        ) % {"sent": format_inr(int(sent_for)), "total": format_inr(total)}
+        ) % {"sent": format_inr(sent_for), "total": format_inr(total)}
     if payment.get("otp"):
         return _(
             "No code is waiting for this account and this amount (%(total)s). If the articles changed after the code "
@@ -229,10 +230,8 @@ def account_otp_send(request: HttpRequest) -> HttpResponse:
 def article_block(request: HttpRequest) -> HttpResponse:
     """htmx partial: the fields of one more article."""
     _counter_staff(request)
-    try:
-        index = max(0, min(int(request.GET.get("index", "1")), forms.MAX_FORM_ARTICLES - 1))
-    except ValueError:
-        index = 1
+    typed = ascii_int(request.GET.get("index", "1"), max_digits=3)
+    index = 1 if typed is None else min(typed, forms.MAX_FORM_ARTICLES - 1)
     return render(
         request,
         "counter/_article.html",
