@@ -3,7 +3,13 @@ never a 500 or the web server's own HTML (issue 8, item 8)."""
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
@@ -158,3 +164,51 @@ def test_a_client_that_disconnects_mid_body_is_400_and_no_server_error(caplog, p
         WSGIHandler()(environ, lambda status, headers, exc_info=None: statuses.append(status))
     assert statuses[0].startswith("400"), statuses
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [r.getMessage() for r in caplog.records]
+
+
+# --- against the production server ---------------------------------------------------------
+
+
+def _raw_get(port: int, path: str, headers: str = "") -> tuple[int, str]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(f"GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n{headers}Connection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body.decode(errors="replace")
+
+
+@pytest.fixture
+def gunicorn_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    root = Path(__file__).resolve().parents[2]
+    server = subprocess.Popen(
+        [str(root / ".venv/bin/gunicorn"), "-c", str(root / "gunicorn.conf.py"), "config.wsgi"]
+        + ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"],
+        cwd=root,
+        env={**os.environ, "ALLOWED_HOSTS": "127.0.0.1"},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, "gunicorn exited at start"
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_gunicorn_lets_long_urls_and_headers_through_to_our_answers(gunicorn_port):
+    status, body = _raw_get(gunicorn_port, "/api/v1/track/EE123456785IN/?q=" + "a" * 6000)
+    assert status == 414 and json.loads(body)["error"]["code"] == "uri_too_long"
+    status, body = _raw_get(gunicorn_port, "/api/v1/auth/me/", f"X-Junk: {'j' * 12000}\r\n")
+    assert status == 431 and json.loads(body)["error"]["code"] == "header_too_large"
