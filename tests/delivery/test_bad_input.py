@@ -43,3 +43,31 @@ def test_a_dispatch_to_an_office_id_in_other_digits_is_400(api, book, to_office)
     article = book(otp=False)
     response = api.post("/api/v1/delivery/bags/", {"to_office": to_office, "articles": [article.number]}, format="json")
     assert response.status_code == 400, response.content[:200]
+
+
+def test_someone_elses_article_and_bag_answer_like_missing_ones(api, book, places, outsider):
+    """Issue 8, item 9: sequential numbers; not-yours and none answer alike."""
+    from accounts.models import Role, User
+
+    article = book(otp=False)
+    bag = api.post(
+        "/api/v1/delivery/bags/", {"to_office": places.sub_offices[0].pk, "articles": [article.number]}, format="json"
+    ).json()["bag"]
+    # A clerk at another sub office: not where the article is, was booked, goes or is bagged to.
+    elsewhere = User.objects.create_user(
+        username="far_clerk", password="x", role=Role.COUNTER_CLERK, post_office=places.sub_offices[-1]
+    )
+    unknown_article = "EE473124829IN"  # valid check digit, never booked
+    unknown_bag = "BG" + str(int(bag.removeprefix("BG")) + 1000)
+    for user in (outsider, elsewhere):
+        client = APIClient()
+        client.force_authenticate(user)
+        mine, none = (
+            client.get(f"/api/v1/delivery/articles/{article.number}/"),
+            client.get(f"/api/v1/delivery/articles/{unknown_article}/"),
+        )
+        assert mine.status_code == none.status_code == 404, user.username
+        assert mine.json()["error"]["code"] == none.json()["error"]["code"] == "article_not_found"
+        mine, none = client.get(f"/api/v1/delivery/bags/{bag}/"), client.get(f"/api/v1/delivery/bags/{unknown_bag}/")
+        assert mine.status_code == none.status_code == 404, user.username
+        assert mine.json()["error"]["code"] == none.json()["error"]["code"] == "bag_not_found"
