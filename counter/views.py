@@ -6,8 +6,6 @@ with one it is the booking form (keyboard only: Tab through the fields, Enter bo
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +21,7 @@ from accounts.exceptions import DomainError
 from accounts.formatting import format_inr
 from accounts.models import Role
 from accounts.permissions import require_role
-from accounts.typed import ascii_int
+from accounts.typed import ascii_int, day_from_text
 from banking import exceptions as banking_exceptions
 from banking import selectors as banking_selectors
 from banking import services as banking_services
@@ -368,10 +366,7 @@ def upi_list(request: HttpRequest) -> HttpResponse:
     """UPI payments waiting for their UTR, and the day's reconciliation list."""
     _counter_staff(request)
     office_id = request.user.post_office_id
-    try:
-        day = date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
-        day = timezone.localdate()
+    day = day_from_text(request.GET.get("day")) or timezone.localdate()
     return render(
         request,
         "counter/upi.html",
@@ -438,9 +433,6 @@ def office_day_close(request: HttpRequest) -> HttpResponse:
 def office_report(request: HttpRequest) -> HttpResponse:
     """The office's day report: printable."""
     require_role(request.user, Role.POSTMASTER)
-    try:
-        day = date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
-        day = timezone.localdate()
+    day = day_from_text(request.GET.get("day")) or timezone.localdate()
     summary = selectors.office_day_summary(office_id=request.user.post_office_id, day=day)
     return render(request, "counter/office_report.html", {"day": summary, "office": request.user.post_office})

@@ -2,8 +2,8 @@
 
 DRF's own parser lets through what no view of ours can use and then fails deep inside a
 view or in PostgreSQL: a top-level list or number (`request.data.get` breaks), nesting so
-deep that the decoder recurses out of stack (RecursionError), and the NUL character,
-which PostgreSQL cannot store in text. Here each is one 400 in the error shape, before
+deep that the decoder recurses out of stack (RecursionError), and text PostgreSQL cannot
+store (the NUL character; a lone surrogate such as "\\ud800", valid JSON but no UTF-8). Here each is one 400 in the error shape, before
 any view runs.
 """
 
@@ -20,6 +20,7 @@ from rest_framework.parsers import JSONParser
 # Our deepest body is a booking (articles -> article -> sender -> field): 4 levels.
 MAX_DEPTH = 16
 NUL_MESSAGE = _("Null characters are not allowed.")  # Django's own words (its form fields say it)
+SURROGATE_MESSAGE = _("This text is not valid Unicode.")
 
 
 class BodyTooLarge(exceptions.APIException):
@@ -45,15 +46,28 @@ class JSONObjectParser(JSONParser):
             raise exceptions.ParseError() from None
         if not isinstance(data, dict):
             raise exceptions.ParseError(_('The request body must be a JSON object, like {"name": "value"}.'))
-        nul_at = _check(data)
-        if nul_at is not None:
-            raise exceptions.ValidationError({nul_at or "non_field_errors": [NUL_MESSAGE]})
+        bad = _check(data)
+        if bad is not None:
+            path, message = bad
+            raise exceptions.ValidationError({path or "non_field_errors": [message]})
         return data
 
 
-def _check(data: Any) -> str | None:
+def _unstorable(text: str) -> Any:
+    """Why PostgreSQL would refuse this text, or None: a NUL, or a lone surrogate
+    ("\\ud800" is valid JSON but no UTF-8)."""
+    if "\x00" in text:
+        return NUL_MESSAGE
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return SURROGATE_MESSAGE
+    return None
+
+
+def _check(data: Any) -> tuple[str, Any] | None:
     """Walk the parsed body without recursion: raise ParseError past MAX_DEPTH; return
-    the dotted path of the first string (or key) holding a NUL, or None."""
+    (dotted path, message) of the first string or key PostgreSQL could not store."""
     stack: list[tuple[Any, str, int]] = [(data, "", 1)]
     while stack:
         value, path, depth = stack.pop()
@@ -62,10 +76,10 @@ def _check(data: Any) -> str | None:
                 raise exceptions.ParseError(_("The request body is nested too deeply."))
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for key, item in items:
-                if isinstance(key, str) and "\x00" in key:
-                    return path or "non_field_errors"
+                if isinstance(key, str) and (message := _unstorable(key)):
+                    return path, message
                 child = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else key)
                 stack.append((item, child, depth + 1))
-        elif isinstance(value, str) and "\x00" in value:
-            return path
+        elif isinstance(value, str) and (message := _unstorable(value)):
+            return path, message
     return None

@@ -79,6 +79,15 @@ def test_a_nul_deep_in_a_booking_names_the_field(api):
     assert error_of(response, 400)["details"] == {"articles[0].recipient.name": ["Null characters are not allowed."]}
 
 
+def test_a_lone_surrogate_in_a_booking_is_a_field_error(api):
+    api.post(SESSIONS, {"denominations": {}}, format="json")
+    person = {"name": "Ram", "address": "Tilka Manjhi", "pin": "812001", "mobile": "9812345610"}
+    article = {"service": "speed_post", "weight_g": 40, "sender": person, "recipient": {**person, "name": "\ud800"}}
+    body = json.dumps({"articles": [article], "payment": {"method": "cash"}})  # ensure_ascii: "\\ud800"
+    response = api.post("/api/v1/counter/bookings/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="s1")
+    assert error_of(response, 400)["details"] == {"articles[0].recipient.name": ["This text is not valid Unicode."]}
+
+
 def test_a_body_over_the_upload_limit_is_413(api, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     body = '{"denominations": {}, "pad": "' + "x" * 2000 + '"}'
