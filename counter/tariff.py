@@ -112,7 +112,9 @@ def addons_clean(value: object) -> tuple[str, ...]:
     """'otp,registration' or ['otp', 'registration'] -> ('otp', 'registration') in a fixed order."""
     if value is None or value == "":
         return ()
-    items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+    if not isinstance(value, str | list | tuple):  # a JSON number or object: not a list of add-ons
+        raise UnknownAddon(details={"addons": [str(value)[:40]], "allowed": Addon.values})
+    items = value.split(",") if isinstance(value, str) else list(value)
     codes = {str(item).strip().casefold() for item in items if str(item).strip()}
     unknown = sorted(codes - set(Addon.values))
     if unknown:

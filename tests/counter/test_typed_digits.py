@@ -89,3 +89,13 @@ def test_a_utr_in_other_digits_is_refused(api):
         response = api.post(f"{BOOKINGS}{number}/upi/confirm/", {"utr": utr}, format="json")
         assert response.status_code in (400, 422), response.content
     assert Booking.objects.get(receipt_number=number).status == Booking.Status.AWAITING_PAYMENT
+
+
+@pytest.mark.parametrize("addons", [1, 1.5, True, 10**30])
+def test_addons_that_are_not_a_list_are_400(api, addons):
+    api.post(SESSIONS, {"denominations": {}}, format="json")
+    body = {"articles": [{**article(40), "addons": addons}], "payment": {"method": "cash"}}
+    response = api.post(BOOKINGS, body, format="json", HTTP_IDEMPOTENCY_KEY="a-1")
+    assert response.status_code == 400, response.content[:200]
+    assert response.json()["error"]["code"] == "unknown_addon"
+    assert not Booking.objects.exists()
