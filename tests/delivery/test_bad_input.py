@@ -71,3 +71,12 @@ def test_someone_elses_article_and_bag_answer_like_missing_ones(api, book, place
         mine, none = client.get(f"/api/v1/delivery/bags/{bag}/"), client.get(f"/api/v1/delivery/bags/{unknown_bag}/")
         assert mine.status_code == none.status_code == 404, user.username
         assert mine.json()["error"]["code"] == none.json()["error"]["code"] == "bag_not_found"
+
+
+@pytest.mark.parametrize("to_office", ["٣", "9" * 4000, "x", ""])
+def test_the_dispatch_page_refuses_an_office_in_other_digits(client, clerk, book, to_office):
+    article = book(otp=False)
+    client.force_login(clerk)
+    response = client.post("/delivery/office/dispatch/", {"numbers": article.number, "to_office": to_office})
+    assert response.status_code == 400
+    assert "Choose the office to send the bag to." in response.content.decode()
