@@ -9,7 +9,7 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-TOTP_CODE = re.compile(r"^[0-9]{6}$")
+TOTP_CODE = re.compile(r"^[0-9]{6}\Z")
 
 
 class LoginForm(AuthenticationForm):

@@ -38,7 +38,7 @@ _P = (
 )
 _INV = (0, 4, 3, 2, 1, 5, 6, 7, 8, 9)
 
-ACCOUNT_NUMBER_RE = re.compile(r"^1[0-9]{11}$")
+ACCOUNT_NUMBER_RE = re.compile(r"^1[0-9]{11}\Z")
 ACCOUNT_SERIAL_MAX = 10**10 - 1
 
 

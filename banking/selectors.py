@@ -448,7 +448,7 @@ def savings_accounts_search(*, query: str, office_ids: list[int] | None, limit: 
     """Accounts of these offices (None: every office) whose number is `query` or whose
     holder's mobile is `query` (spaces and dashes ignored; a mobile may start with +91
     or 0). The clerk's "find an account"; anything else finds nothing."""
-    digits = "".join(ch for ch in (query or "") if ch.isdigit())
+    digits = "".join(ch for ch in (query or "") if ch in "0123456789")
     if len(digits) == 12 and digits.startswith("91"):
         digits = digits[2:]
     elif len(digits) == 11 and digits.startswith("0"):

@@ -239,7 +239,7 @@ def customer_create(
     return customer
 
 
-_POSB_RE = re.compile(r"^[A-Za-z0-9]{6,20}$")
+_POSB_RE = re.compile(r"^[A-Za-z0-9]{6,20}\Z")
 
 
 def _posb_check(posb_account: str) -> str:
@@ -768,8 +768,8 @@ PAYMENT_TRANSITIONS: dict[str, set[str]] = {
     Payment.Status.CANCELLED: set(),
     Payment.Status.REFUNDED: set(),
 }
-_REFERENCE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,34}$")
-_UTR_RE = re.compile(r"^[0-9]{12}$")
+_REFERENCE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,34}\Z")
+_UTR_RE = re.compile(r"^[0-9]{12}\Z")  # \Z: "$" also matches before a final newline
 
 
 def upi_intent_uri(*, vpa: str, payee_name: str, amount_paise: int, note: str, reference: str) -> str:

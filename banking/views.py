@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.exceptions import DomainError
 from accounts.formatting import format_inr, mask_name
+from accounts.typed import ascii_int
 
 from . import forms, selectors, services
 from .idempotency import NOT_STORED_STATUSES
@@ -395,9 +396,8 @@ def _consent_request(request: HttpRequest, number: str):
     """The account and (amount, key, memo) of a consent step, from the query or the form;
     None for the parameters when they are missing or malformed."""
     account = access_account_for(request.user, number)
-    try:
-        amount = int(request.GET.get("amount") or request.POST.get("amount_paise") or "")
-    except ValueError:
+    amount = ascii_int(request.GET.get("amount") or request.POST.get("amount_paise") or "")
+    if amount is None:
         return account, None
     key = request.GET.get("key") or request.POST.get("form_key") or ""
     memo = (request.GET.get("memo") or request.POST.get("memo") or "")[:120]

@@ -37,7 +37,7 @@ def form_key_new() -> str:
 
 
 def article_count(data: QueryDict) -> int:
-    indexes = {int(m.group(1)) for k in data for m in [re.match(r"^a-(\d+)-", k)] if m}
+    indexes = {int(m.group(1)) for k in data for m in [re.match(r"^a-([0-9]{1,3})-", k)] if m}
     return min(max(indexes, default=0) + 1, MAX_FORM_ARTICLES)
 
 
@@ -110,6 +110,6 @@ def denominations_from_post(data: QueryDict) -> dict:
     """Note counts as typed; coins typed in rupees (e.g. 37 or 37.50) -> paise."""
     counts: dict = {str(d): data.get(f"d{d}", "").strip() or "0" for d in NOTE_DENOMINATIONS}
     coins = data.get("coins", "").strip() or "0"
-    m = re.match(r"^(\d{1,7})(?:\.(\d{1,2}))?$", coins)
+    m = re.fullmatch(r"([0-9]{1,7})(?:\.([0-9]{1,2}))?", coins)  # ASCII: \d takes any script's digits
     counts["coins"] = int(m.group(1)) * 100 + int((m.group(2) or "0").ljust(2, "0")) if m else coins
     return counts

@@ -1,4 +1,9 @@
-"""Access on a user's behalf to the counter's objects (see accounts.permissions)."""
+"""Access on a user's behalf to the counter's objects (see accounts.permissions).
+
+Receipt numbers and ids are sequential: an object the user may not see is answered
+like one that does not exist (one 404), so nobody learns which numbers are taken. A
+403 is left only for a user who sees the object but may not do this to it.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +21,15 @@ COUNTER_ROLES = (Role.COUNTER_CLERK, Role.POSTMASTER)
 
 
 def _office_visible(user: User, office_id: int) -> None:
-    """Counter staff of the office, the postmaster of its head office, an administrator."""
+    """Counter staff of the office, the postmaster of its head office, an administrator;
+    for anyone else the office's objects do not exist."""
     if user.role == Role.ADMINISTRATOR:
         return
-    require_role(user, *COUNTER_ROLES, Role.ADMINISTRATOR)
-    access_post_office_for(user, office_id)
+    try:
+        require_role(user, *COUNTER_ROLES, Role.ADMINISTRATOR)
+        access_post_office_for(user, office_id)
+    except PermissionDenied:
+        raise Http404 from None
 
 
 def access_booking_for(user: User, receipt_number: str) -> Booking:
@@ -40,9 +49,9 @@ def access_session_for(user: User, session_id: int) -> TillSession:
     if user.pk == session.clerk_id or user.role == Role.ADMINISTRATOR:
         return session
     if user.role == Role.POSTMASTER:
-        access_post_office_for(user, session.office_id)
+        _office_visible(user, session.office_id)
         return session
-    raise PermissionDenied
+    raise Http404
 
 
 def access_cancel_request_for(user: User, request_id: int) -> CancelRequest:
@@ -50,6 +59,6 @@ def access_cancel_request_for(user: User, request_id: int) -> CancelRequest:
     request = CancelRequest.objects.select_related("booking").filter(pk=request_id).first()
     if request is None:
         raise Http404
-    require_role(user, Role.POSTMASTER)
-    access_post_office_for(user, request.booking.office_id)
+    _office_visible(user, request.booking.office_id)
+    require_role(user, Role.POSTMASTER)  # 403: a clerk of the office sees it, does not decide
     return request

@@ -33,7 +33,7 @@ from .exceptions import BadPin, PinNotLocated, UnknownPin
 from .models import Band, PinOffice, name_key
 
 DEMO_CSV = Path(__file__).resolve().parent / "data" / "pincodes_demo.csv"
-PIN_RE = re.compile(r"^[1-9][0-9]{5}$")
+PIN_RE = re.compile(r"^[1-9][0-9]{5}\Z")
 EARTH_RADIUS_KM = 6371.0088
 
 # Column names seen in the editions of the public file, folded to lower case without

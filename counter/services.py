@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import rawsql
 from accounts.models import PostOffice, Role, User
+from accounts.typed import is_ascii_digits
 from banking import selectors as banking_selectors
 from banking import services as banking
 from delivery import selectors as delivery_selectors
@@ -137,7 +138,7 @@ def denominations_clean(value: object) -> tuple[dict[str, int], int]:
         if isinstance(raw, bool) or not isinstance(raw, int | str):
             raise BadDenominations(details={key: str(raw)[:20]})
         text = str(raw).strip()
-        if not text.isdigit() or len(text) > 9:
+        if not is_ascii_digits(text) or len(text) > 9:
             raise BadDenominations(details={key: text[:20]})
         counts[key] = int(text)
     total = sum(int(d) * 100 * counts[str(d)] for d in NOTE_DENOMINATIONS) + counts["coins"]

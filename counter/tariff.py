@@ -19,6 +19,8 @@ from datetime import date
 
 from django.utils import timezone
 
+from accounts.typed import ascii_int
+
 from . import refdata
 from .exceptions import BadWeight, NoTariff, UnknownAddon, UnknownDiscount, UnknownService, WeightOverLimit
 from .models import Addon, DiscountKind, Service
@@ -99,17 +101,10 @@ def service_clean(value: object) -> str:
 
 
 def weight_clean(value: object) -> int:
-    if isinstance(value, bool):
-        raise BadWeight(details={"weight_g": str(value)})
-    if isinstance(value, int):
-        weight = value
-    else:
-        text = str(value if value is not None else "").strip()
-        if not text.isdigit():
-            raise BadWeight(details={"weight_g": text[:20]})
-        weight = int(text)
-    if weight <= 0:
-        raise BadWeight(details={"weight_g": weight})
+    # ASCII digits, at most 9 of them (a million kilograms): "٣" is not 3 grams.
+    weight = ascii_int(value, max_digits=9)
+    if weight is None or weight <= 0:
+        raise BadWeight(details={"weight_g": str(value if value is not None else "").strip()[:20]})
     return weight
 
 
@@ -117,7 +112,9 @@ def addons_clean(value: object) -> tuple[str, ...]:
     """'otp,registration' or ['otp', 'registration'] -> ('otp', 'registration') in a fixed order."""
     if value is None or value == "":
         return ()
-    items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+    if not isinstance(value, str | list | tuple):  # a JSON number or object: not a list of add-ons
+        raise UnknownAddon(details={"addons": [str(value)[:40]], "allowed": Addon.values})
+    items = value.split(",") if isinstance(value, str) else list(value)
     codes = {str(item).strip().casefold() for item in items if str(item).strip()}
     unknown = sorted(codes - set(Addon.values))
     if unknown:

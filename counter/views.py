@@ -6,8 +6,6 @@ with one it is the booking form (keyboard only: Tab through the fields, Enter bo
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +21,7 @@ from accounts.exceptions import DomainError
 from accounts.formatting import format_inr
 from accounts.models import Role
 from accounts.permissions import require_role
+from accounts.typed import ascii_int, day_from_text
 from banking import exceptions as banking_exceptions
 from banking import selectors as banking_selectors
 from banking import services as banking_services
@@ -165,12 +164,12 @@ def _consent_error_text(request: HttpRequest, exc: DomainError, articles: list, 
         total = services.booking_total_quote(clerk=request.user, articles=articles)
     except DomainError:
         return str(exc.message)
-    sent_for = request.POST.get("account_otp_for_paise", "")
-    if sent_for.isdigit() and int(sent_for) != total:
+    sent_for = ascii_int(request.POST.get("account_otp_for_paise", ""))
+    if sent_for is not None and sent_for != total:
         return _(
             "The articles changed after the code was sent: the code is for %(sent)s, the booking is now %(total)s. "
             "Send a new code to the customer."
-        ) % {"sent": format_inr(int(sent_for)), "total": format_inr(total)}
+        ) % {"sent": format_inr(sent_for), "total": format_inr(total)}
     if payment.get("otp"):
         return _(
             "No code is waiting for this account and this amount (%(total)s). If the articles changed after the code "
@@ -229,10 +228,8 @@ def account_otp_send(request: HttpRequest) -> HttpResponse:
 def article_block(request: HttpRequest) -> HttpResponse:
     """htmx partial: the fields of one more article."""
     _counter_staff(request)
-    try:
-        index = max(0, min(int(request.GET.get("index", "1")), forms.MAX_FORM_ARTICLES - 1))
-    except ValueError:
-        index = 1
+    typed = ascii_int(request.GET.get("index", "1"), max_digits=3)
+    index = 1 if typed is None else min(typed, forms.MAX_FORM_ARTICLES - 1)
     return render(
         request,
         "counter/_article.html",
@@ -369,10 +366,7 @@ def upi_list(request: HttpRequest) -> HttpResponse:
     """UPI payments waiting for their UTR, and the day's reconciliation list."""
     _counter_staff(request)
     office_id = request.user.post_office_id
-    try:
-        day = date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
-        day = timezone.localdate()
+    day = day_from_text(request.GET.get("day")) or timezone.localdate()
     return render(
         request,
         "counter/upi.html",
@@ -439,9 +433,6 @@ def office_day_close(request: HttpRequest) -> HttpResponse:
 def office_report(request: HttpRequest) -> HttpResponse:
     """The office's day report: printable."""
     require_role(request.user, Role.POSTMASTER)
-    try:
-        day = date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
-        day = timezone.localdate()
+    day = day_from_text(request.GET.get("day")) or timezone.localdate()
     summary = selectors.office_day_summary(office_id=request.user.post_office_id, day=day)
     return render(request, "counter/office_report.html", {"day": summary, "office": request.user.post_office})

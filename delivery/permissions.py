@@ -1,4 +1,9 @@
-"""Access on a user's behalf (the accounts.permissions pattern, for articles and bags)."""
+"""Access on a user's behalf (the accounts.permissions pattern, for articles and bags).
+
+Article and bag numbers are sequential: one the user may not see is answered exactly
+like one that does not exist (the same ArticleNotFound / BagNotFound, details and all).
+A 403 is left for a user who sees it but may not act on it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import PostOffice, Role, User
 
+from .exceptions import ArticleNotFound, BagNotFound
 from .models import Article, Bag
 from .selectors import article_get, bag_get
 
@@ -40,29 +46,37 @@ def access_article_for(user: User, number: str, *roles: str) -> Article:
     article = article_get(number)  # 400 for a bad number, 404 for an unknown one
     if not user.is_authenticated:
         raise PermissionDenied
-    if user.role == Role.ADMINISTRATOR and not roles:
+    if user.role == Role.ADMINISTRATOR:
+        if roles:
+            raise PermissionDenied  # sees every article, acts on none
         return article
-    if user.role not in (roles or OFFICE_ROLES):
+    if not _article_visible(user, article):
+        raise ArticleNotFound(details={"number": article.number})
+    if roles and user.role not in roles:
         raise PermissionDenied
+    return article
+
+
+def _article_visible(user: User, article: Article) -> bool:
+    if user.role not in OFFICE_ROLES:
+        return False
     if user.role == Role.POSTMAN and article.postman_id == user.pk:
-        return article
+        return True
     incoming_to = None
     if article.bag_id:
         incoming_to = Bag.objects.filter(pk=article.bag_id).values_list("to_office_id", flat=True).first()
     offices = (article.current_office_id, article.origin_office_id, article.destination_office_id, incoming_to)
-    if any(_covers(user, office_id) for office_id in offices):
-        return article
-    raise PermissionDenied
+    return any(_covers(user, office_id) for office_id in offices)
 
 
 def access_bag_for(user: User, bag: str) -> Bag:
     row = bag_get(bag)
     if user.is_authenticated and user.role == Role.ADMINISTRATOR:
         return row
-    office_of(user, *OFFICE_ROLES)
-    if _covers(user, row.from_office_id) or _covers(user, row.to_office_id):
+    staff = user.is_authenticated and user.role in OFFICE_ROLES and user.post_office_id is not None
+    if staff and (_covers(user, row.from_office_id) or _covers(user, row.to_office_id)):
         return row
-    raise PermissionDenied
+    raise BagNotFound(details={"bag": bag})
 
 
 def require_at_office(user: User, article: Article) -> None:

@@ -19,6 +19,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.typed import is_ascii_digits
+
 from .exceptions import InvalidArticleNumber, SerialsExhausted
 
 WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
@@ -35,14 +37,14 @@ SERVICE_INDICATORS: dict[str, object] = {
     "CP": _("Parcel"),
 }
 
-_NUMBER_RE = re.compile(r"^([A-Z]{2})(\d{8})(\d)([A-Z]{2})$")
+_NUMBER_RE = re.compile(r"^([A-Z]{2})([0-9]{8})([0-9])([A-Z]{2})$")  # ASCII digits: \d takes any script's
 _STRIP_RE = re.compile(r"[\s\-.]")
 
 
 def s10_check_digit(serial: str | int) -> int:
     """The check digit of an 8-digit serial: '47312482' -> 9, '00000000' -> 5."""
     digits = f"{serial:08d}" if isinstance(serial, int) else serial
-    if len(digits) != 8 or not digits.isdigit():
+    if len(digits) != 8 or not is_ascii_digits(digits):
         raise ValueError("an S10 serial is exactly eight digits")
     total = sum(int(d) * w for d, w in zip(digits, WEIGHTS, strict=True))
     check = 11 - total % 11

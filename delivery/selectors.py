@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.formatting import format_ist, mask_mobile, mask_name, place_name
 from accounts.models import PostOffice, Role, User
+from accounts.typed import ascii_int
 
 from .clock import IST, ist_date, ist_day_bounds
 from .exceptions import ArticleNotFound, BagNotFound
@@ -180,12 +181,10 @@ def attempts_today(*, office_id: int, day: date | None = None) -> list[TrackingE
 
 
 def bag_get(bag: str) -> Bag:
-    value = (bag or "").strip().upper().removeprefix("BG")
+    pk = ascii_int((bag or "").strip().upper().removeprefix("BG"))
     row = (
-        Bag.objects.select_related("from_office", "to_office", "dispatched_by", "received_by")
-        .filter(pk=int(value))
-        .first()
-        if value.isdigit()
+        Bag.objects.select_related("from_office", "to_office", "dispatched_by", "received_by").filter(pk=pk).first()
+        if pk is not None
         else None
     )
     if row is None:

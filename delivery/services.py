@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts import rawsql
 from accounts.models import PostOffice, Role, User
+from accounts.typed import ascii_int, is_ascii_digits
 from notify.services import sms_queue
 
 from . import sms
@@ -91,8 +92,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 ADDONS = frozenset({"otp", "registration"})
-_PIN_RE = re.compile(r"^[1-9][0-9]{5}$")
-_MOBILE_RE = re.compile(r"^[6-9][0-9]{9}$")
+_PIN_RE = re.compile(r"^[1-9][0-9]{5}\Z")
+_MOBILE_RE = re.compile(r"^[6-9][0-9]{9}\Z")
 MAX_WEIGHT_G = 35_000
 MAX_SIGNATURE_BYTES = 300_000
 # How far back an offline action's own time is believed (a phone kept offline longer
@@ -468,9 +469,10 @@ def _bag_pk(number: str) -> int:
     value = (number or "").strip().upper()
     if value.startswith("BG"):
         value = value[2:]
-    if not value.isdigit():
+    pk = ascii_int(value)
+    if pk is None:
         raise BagNotFound(details={"bag": number})
-    return int(value)
+    return pk
 
 
 def bag_receive(
@@ -739,7 +741,7 @@ def _check_otp(article: Article, code: str, *, at: datetime) -> _WrongCode | Non
     if otp.valid_on != ist_date(at):
         raise OtpExpired(details={"valid_on": otp.valid_on.isoformat()})
     limit = settings.DELIVERY_OTP_MAX_WRONG
-    if not (len(code) == 6 and code.isdigit()):
+    if not (len(code) == 6 and is_ascii_digits(code)):
         # A slip of the finger (five digits, a letter) is not counted as a guess.
         raise OtpInvalid(_("The code has six digits."), details={"attempts_left": limit - otp.wrong_attempts})
     if hmac.compare_digest(otp.code_hash, _otp_hash(bytes(otp.salt), article.pk, code)):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.exceptions import DomainError
 from accounts.models import PostOffice, Role
 from accounts.ratelimit import ScopedThrottle
+from accounts.typed import ascii_int
 
 from . import selectors, services
 from .clock import ist_date
@@ -166,7 +167,9 @@ def dispatch(request: HttpRequest) -> HttpResponse:
         context["numbers"] = request.POST.get("numbers", "")
         context["to_office"] = request.POST.get("to_office", "")
         try:
-            to_office = int(request.POST.get("to_office") or 0)
+            to_office = ascii_int(request.POST.get("to_office", ""))
+            if to_office is None:
+                raise ValueError("no office chosen")
             result = services.bag_dispatch(
                 article_numbers=_numbers(request.POST.get("numbers", "")),
                 from_office_id=office.pk,

@@ -8,6 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api.fields import IdField
+
 from ..models import Gender, SavingsAccount
 
 
@@ -49,7 +51,7 @@ class CustomerInSerializer(serializers.Serializer):
 
 class AccountOpenSerializer(serializers.Serializer):
     customer = CustomerInSerializer()
-    office_id = serializers.IntegerField(required=False, min_value=1)
+    office_id = IdField(required=False)
     nominee_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     nominee_relation = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     posb_account = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
@@ -57,7 +59,7 @@ class AccountOpenSerializer(serializers.Serializer):
 
 class CashSerializer(serializers.Serializer):
     amount_paise = PaiseField()
-    till_id = serializers.IntegerField(required=False, min_value=1)
+    till_id = IdField(required=False)
     memo = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -98,7 +100,7 @@ class PosbLinkSerializer(serializers.Serializer):
 
 class TillOpenSerializer(serializers.Serializer):
     opening_paise = PaiseField(allow_zero=True)
-    clerk_id = serializers.IntegerField(required=False, min_value=1)
+    clerk_id = IdField(required=False)
 
 
 class TillCloseSerializer(serializers.Serializer):
@@ -106,7 +108,7 @@ class TillCloseSerializer(serializers.Serializer):
 
 
 class ReversalRequestSerializer(serializers.Serializer):
-    entry_id = serializers.IntegerField(min_value=1)
+    entry_id = IdField()
     reason = serializers.CharField(max_length=300)
 
 

@@ -19,7 +19,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -34,6 +33,7 @@ from rest_framework.views import APIView
 from accounts.api.errors import error_body
 from accounts.exceptions import DomainError
 from accounts.models import Role
+from accounts.typed import ascii_int, day_from_text
 
 from .. import selectors, services, statements
 from ..exceptions import NotReversible, TillNotOpen
@@ -279,18 +279,11 @@ def _statement_dates(request: Request) -> tuple[date, date]:
     today = timezone.localdate()
     raw_from, raw_to = request.query_params.get("from"), request.query_params.get("to")
     errors = {}
-    try:
-        date_to = parse_date(raw_to) if raw_to else today
-        if date_to is None:
-            errors["to"] = [_("Use a date like 2025-10-31.")]
-    except ValueError:
+    date_to = day_from_text(raw_to) if raw_to else today
+    if date_to is None:
         errors["to"] = [_("Use a date like 2025-10-31.")]
-        date_to = None
-    try:
-        date_from = parse_date(raw_from) if raw_from else (date_to or today) - timedelta(days=30)
-        if date_from is None:
-            errors["from"] = [_("Use a date like 2025-10-01.")]
-    except ValueError:
+    date_from = day_from_text(raw_from) if raw_from else (date_to or today) - timedelta(days=30)
+    if date_from is None:
         errors["from"] = [_("Use a date like 2025-10-01.")]
     if errors:
         raise drf_serializers.ValidationError(errors)
@@ -575,11 +568,9 @@ class PaymentRefundView(APIView):
 
 
 def _office_param(request: Request) -> int:
-    raw = request.query_params.get("office_id") or request.user.post_office_id
-    try:
-        office_id = int(raw)
-    except (TypeError, ValueError):
-        raise drf_serializers.ValidationError({"office_id": [_("Say which post office.")]}) from None
+    office_id = ascii_int(request.query_params.get("office_id") or request.user.post_office_id)
+    if office_id is None:
+        raise drf_serializers.ValidationError({"office_id": [_("Say which post office.")]})
     access_office_for_banking(request.user, office_id)
     return office_id
 
@@ -596,7 +587,7 @@ class UpiReconciliationView(APIView):
     def get(self, request: Request) -> Response:
         office_id = _office_param(request)
         raw_day = request.query_params.get("day")
-        day = parse_date(raw_day) if raw_day else timezone.localdate()
+        day = day_from_text(raw_day) if raw_day else timezone.localdate()
         if day is None:
             raise drf_serializers.ValidationError({"day": [_("Use a date like 2025-10-31.")]})
         rec = selectors.upi_reconciliation(office_id=office_id, day=day)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts.api.fields import IdField
 from accounts.formatting import format_ist
 
 from ..clock import IST
@@ -38,7 +39,7 @@ class EventIn(serializers.Serializer):
             if c[0] not in (EventType.BOOKED, EventType.CANCELLED)  # the counter's business
         ]
     )
-    to_office = serializers.IntegerField(required=False)
+    to_office = IdField(required=False)
     postman = serializers.CharField(required=False, allow_blank=True)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
@@ -52,7 +53,7 @@ class EventIn(serializers.Serializer):
 
 
 class BagDispatchIn(serializers.Serializer):
-    to_office = serializers.IntegerField()
+    to_office = IdField()
     articles = serializers.ListField(child=serializers.CharField(max_length=40), min_length=1, max_length=500)
 
 

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role, User
 from accounts.ratelimit import ScopedThrottle
+from accounts.typed import ascii_int
 
 from .. import selectors, services
 from ..exceptions import InvalidEvent, InvalidPostman
@@ -65,7 +66,8 @@ def _postman_from(value: Any, *, actor: User) -> User:
         raise InvalidPostman(_("A postman can take out articles only on their own beat."))
     if value in (None, ""):
         raise InvalidPostman(details={"postman": _("Choose a postman.")})
-    lookup = {"pk": int(value)} if str(value).isdigit() else {"username": str(value)}
+    pk = ascii_int(value)
+    lookup = {"pk": pk} if pk is not None else {"username": str(value)}
     postman = User.objects.filter(role=Role.POSTMAN, **lookup).first()
     if postman is None:
         raise InvalidPostman

@@ -157,7 +157,7 @@ def test_receipts_of_another_office_are_hidden(api, session, outsider):
     data = api.post(BOOKINGS, body(), format="json", HTTP_IDEMPOTENCY_KEY="hide-1").json()
     stranger = APIClient()
     stranger.force_authenticate(outsider)
-    assert stranger.get(data["receipt_url"]).status_code == 403
+    assert stranger.get(data["receipt_url"]).status_code == 404  # as if there were none (issue 8)
 
 
 def test_cancel_request_and_postmaster_approval(api, session, postmaster):
@@ -206,3 +206,21 @@ def test_concurrent_duplicates_book_once(clerk):
     assert set(statuses) <= {201, 409}
     receipts = {r.json()["receipt_number"] for r in results if r.status_code == 201}
     assert len(receipts) == 1
+
+
+@pytest.mark.parametrize("length", [77, 200, 255])
+def test_a_long_idempotency_key_books_once(api, session, length):
+    key = "k" * length
+    first = api.post(BOOKINGS, body(), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert first.status_code == 201, first.content
+    again = api.post(BOOKINGS, body(), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert again.content == first.content and again["Idempotent-Replayed"] == "true"
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.parametrize("key", ["k" * 256, "ключ", "tab\tkey"])
+def test_an_idempotency_key_over_255_or_not_printable_ascii_is_refused(api, session, key):
+    response = api.post(BOOKINGS, body(), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "idempotency_key_invalid"
+    assert Booking.objects.count() == 0

@@ -155,7 +155,8 @@ def test_bags_api_lists_bad_numbers_and_bags_good_ones(book, clerk, places, logi
 @pytest.mark.django_db
 def test_strangers_and_other_beats_are_kept_out(book, outsider, postman, postmaster, login, places):
     article = book(otp=False)
-    assert login(outsider).post(f"{API}/{article.number}/attempt/", {"reason": "refused"}).status_code == 403
+    # One 404 for not-yours and none (issue 8): the outsider does not learn the number is taken.
+    assert login(outsider).post(f"{API}/{article.number}/attempt/", {"reason": "refused"}).status_code == 404
 
 
 @pytest.mark.django_db

@@ -13,8 +13,8 @@ Environment knobs, shared by every benchmark (each gives its own defaults):
 BENCH_SECONDS (20), BENCH_CLIENTS (16), BENCH_WORKERS, BENCH_THREADS (1), BENCH_WORKER_CLASS
 (sync), BENCH_KEEPALIVE (1: clients reuse their connection where the server keeps it, as
 gthread does; sync workers close it after each answer; 0 sends Connection: close),
-BENCH_GUNICORN_CONF (a gunicorn config file to try), BENCH_PGBENCH (1: run pgbench's
-tpcb-like beside the benchmark, 0 skips it).
+BENCH_GUNICORN_CONF (a gunicorn config file to try; by default the production one,
+gunicorn.conf.py), BENCH_PGBENCH (1: run pgbench's tpcb-like beside the benchmark, 0 skips it).
 
 The default server is the production one (README): gunicorn's sync workers, one request
 at a time each, about one per core plus one. An idle worker takes the next connection, so
@@ -207,7 +207,7 @@ class Server:
             threads=int(os.environ.get("BENCH_THREADS", threads)),
             worker_class=os.environ.get("BENCH_WORKER_CLASS", worker_class),
             keepalive=os.environ.get("BENCH_KEEPALIVE", "1") == "1",
-            conf=os.environ.get("BENCH_GUNICORN_CONF", ""),
+            conf=os.environ.get("BENCH_GUNICORN_CONF", str(ROOT / "gunicorn.conf.py")),
         )
 
     def command(self, port: int) -> list[str]:
