@@ -16,6 +16,7 @@ from django.db import transaction
 
 from banking import selectors, services
 from banking.exceptions import MiniStatementCooldown, MiniStatementDailyLimit, OtpExpired, OtpInvalid, OtpRequired
+from banking.limits import local_fallback_reset
 from banking.models import WithdrawalOtp
 from notify.models import Outbox
 from tests.banking.helpers import sms_code_to
@@ -38,7 +39,9 @@ def cache_down(settings):
     settings.CACHES = DEAD_CACHE
     with pytest.raises(Exception):  # noqa: B017 -- the point: really unreachable
         cache.get("anything")
+    local_fallback_reset()  # the in-process counts of earlier tests in this process
     yield
+    local_fallback_reset()
 
 
 @pytest.fixture(params=["cache up", "cache down"])
@@ -47,7 +50,9 @@ def either_cache(request, settings):
         settings.CACHES = DEAD_CACHE
     else:
         cache.clear()
+    local_fallback_reset()
     yield
+    local_fallback_reset()
 
 
 def _wrong(code: str) -> str:
@@ -136,10 +141,8 @@ def test_sign_in_and_a_transfer_work_with_the_cache_down(client, open_account, c
 
 @pytest.mark.django_db
 def test_the_per_client_limit_falls_back_to_a_stricter_one_in_process(client, settings, cache_down, caplog):
-    from banking.limits import local_fallback_reset
     from banking.numbers import account_number_from_serial
 
-    local_fallback_reset()
     settings.BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR = 8
     numbers = [account_number_from_serial(9_999_998_000 + i) for i in range(5)]  # no such accounts
     with caplog.at_level(logging.WARNING, logger="banking.limits"):
@@ -148,7 +151,6 @@ def test_the_per_client_limit_falls_back_to_a_stricter_one_in_process(client, se
     assert "cache" in caplog.text.lower()
     other = client.post(SIGNIN, {"account_number": numbers[0]}, REMOTE_ADDR="10.9.9.9")
     assert other.status_code == 302  # still per client
-    local_fallback_reset()
 
 
 @pytest.mark.django_db
