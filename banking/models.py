@@ -343,6 +343,22 @@ class WithdrawalOtp(models.Model):
         return f"OTP #{self.pk} for {self.account_id}"
 
 
+class MiniStatementSend(models.Model):
+    """One mini-statement SMS sent to the holder. Its cooldown and daily cap count these
+    rows (under the account's row lock), not the cache: with Redis down the holder is
+    neither flooded nor refused (banking.services.mini_statement_send)."""
+
+    account = models.ForeignKey(SavingsAccount, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "created_at"], name="mini_statement_send_idx")]
+
+    def __str__(self) -> str:
+        return f"mini-statement #{self.pk} for {self.account_id}"
+
+
 class ReversalRequest(models.Model):
     """Maker-checker: a clerk asks, a postmaster (not the same person) approves."""
 

@@ -48,8 +48,6 @@ from .exceptions import (
     InvalidUtr,
     MakerCheckerViolation,
     NotReversible,
-    OtpCooldown,
-    OtpDailyLimit,
     OverCap,
     PaymentDuplicate,
     PaymentInvalidTransition,
@@ -69,6 +67,7 @@ from .models import (
     JournalEntry,
     LedgerAccount,
     LedgerCheckRun,
+    MiniStatementSend,
     Payment,
     PaymentEvent,
     Posting,
@@ -79,7 +78,17 @@ from .models import (
     WithdrawalOtp,
 )
 from .numbers import aadhaar_normalise, account_number_from_serial, account_number_valid
-from .otp import otp_code_new, otp_consume_in_transaction, otp_hash, otp_ttl, otp_verify, otp_window_start
+from .otp import (
+    otp_code_new,
+    otp_consume_in_transaction,
+    otp_hash,
+    otp_send_limits_check_in_transaction,
+    otp_signin_send_allowed_in_transaction,
+    otp_supersede_in_transaction,
+    otp_ttl,
+    otp_verify,
+    otp_window_start,
+)
 from .selectors import till_balance
 
 __all__ = [
@@ -538,8 +547,10 @@ def withdrawal_otp_send(
     *, account_number: str, amount_paise: int, actor, purpose: str = WithdrawalOtp.Purpose.WITHDRAWAL
 ) -> OtpSent:
     """Send the holder a 6-digit code consenting to one debit of `amount_paise` from this
-    account (purpose: withdrawal, transfer or payment). A new code replaces any earlier
-    unused one. Cooldown BANKING_OTP_RESEND_SECONDS, at most BANKING_OTP_DAILY_CAP a day."""
+    account (purpose: withdrawal, transfer or payment), asked for by staff (`actor`) or
+    by the signed-in holder in self-service (actor None). A new code replaces the earlier
+    unused one of the same purpose only. Cooldown BANKING_OTP_RESEND_SECONDS and at most
+    BANKING_OTP_DAILY_CAP a day, per purpose and per kind of requester (banking.otp)."""
     amount_check(amount_paise)
     if purpose not in OTP_TEMPLATES:
         raise ValueError(f"unknown OTP purpose {purpose!r}")
@@ -548,13 +559,9 @@ def withdrawal_otp_send(
         # One sender at a time per account: the cooldown and cap checks hold.
         account = _account_get(account_number, lock=True)
         _account_usable(account, credit=False)
-        recent = WithdrawalOtp.objects.filter(account=account)
-        last = recent.order_by("-created_at").values_list("created_at", flat=True).first()
-        if last is not None and now - last < timedelta(seconds=settings.BANKING_OTP_RESEND_SECONDS):
-            raise OtpCooldown
-        if recent.filter(created_at__gte=otp_window_start(now)).count() >= settings.BANKING_OTP_DAILY_CAP:
-            raise OtpDailyLimit
-        recent.filter(used_at=None, superseded=False).update(superseded=True)
+        staff = actor is not None
+        otp_send_limits_check_in_transaction(account=account, purpose=purpose, staff=staff, now=now)
+        otp_supersede_in_transaction(account=account, purpose=purpose)
         code = otp_code_new()
         otp = WithdrawalOtp.objects.create(
             account=account,
@@ -1171,51 +1178,40 @@ class MiniStatementSent:
     balance_paise: int
 
 
-def _otp_limits_check_in_transaction(account: SavingsAccount, now: datetime) -> None:
-    """The resend cooldown and the daily cap of consent codes, counted over every code
-    sent to the account whatever its purpose (sign-in, withdrawal, transfer): no channel
-    can be used to flood a holder's phone. The caller holds the account's row lock."""
-    recent = WithdrawalOtp.objects.filter(account=account)
-    last = recent.order_by("-created_at").values_list("created_at", flat=True).first()
-    if last is not None and now - last < timedelta(seconds=settings.BANKING_OTP_RESEND_SECONDS):
-        raise OtpCooldown
-    if recent.filter(created_at__gte=otp_window_start(now)).count() >= settings.BANKING_OTP_DAILY_CAP:
-        raise OtpDailyLimit
-
-
 def _client_sends_check(client_key: str) -> None:
     """At most BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR sign-in codes asked for per client
     (an IP address) per clock hour, whatever the account numbers typed: this is what stops
     one machine from walking through account numbers. Counted in the cache (Redis in
-    production: shared by every web process)."""
-    from django.core.cache import cache
-
+    production: shared by every web process); with the cache down, per process at a
+    stricter limit (banking.limits). Only a brake on one client: what reaches a holder's
+    phone is limited in the database, per account (otp_signin_send_allowed_in_transaction)."""
     from .exceptions import SelfServiceRateLimited
+    from .limits import window_count_incr
 
     hour = int(timezone.now().timestamp()) // 3600
     digest = salted_hmac("dakghar.banking.selfservice.client", client_key, algorithm="sha256").hexdigest()[:32]
-    key = f"banking:ss-sends:{digest}:{hour}"
-    cache.add(key, 0, timeout=3700)
-    try:
-        sends = cache.incr(key)
-    except ValueError:  # expired between add and incr: start again
-        cache.set(key, 1, timeout=3700)
-        sends = 1
-    if sends > settings.BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR:
+    sends, limit = window_count_incr(
+        f"banking:ss-sends:{digest}:{hour}", limit=settings.BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR, timeout=3700
+    )
+    if sends > limit:
         raise SelfServiceRateLimited
 
 
 def selfservice_signin_otp_send(*, account_number: str, client_key: str = "") -> OtpSent | None:
     """Send the holder of `account_number` a 6-digit code to sign in to self-service.
 
-    The consent-code rules of banking.otp hold (hashed, 10 minutes, 5 wrong tries, a new
-    code replaces the unused ones, cooldown and daily cap per account); on top, a client
-    may ask for at most BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR codes an hour.
+    The code rules of banking.otp hold (hashed, 10 minutes, 5 tries). Anyone can ask,
+    so what they can do is bounded: the new code replaces only an unused sign-in code
+    (never a consent code a clerk sent); the sends count against the sign-in limits of
+    the account only (never the consent codes' cap); and over them (a minute's cooldown,
+    BANKING_SELFSERVICE_SIGNIN_SENDS_PER_ACCOUNT_HOUR an hour, BANKING_OTP_DAILY_CAP a
+    day) nothing is sent. On top, a client may ask for at most
+    BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR codes an hour (SelfServiceRateLimited).
 
     A malformed number raises AccountNumberInvalid (a typo: the check digit catches it).
-    A well-formed number with no account (or a closed one) returns None and sends
-    nothing: the page answers the same either way, so it tells a stranger nothing about
-    which numbers exist."""
+    Otherwise None whenever nothing was sent: no account (or a closed one), or a limit
+    reached. The page answers the same in every case, so it tells a stranger nothing
+    about which numbers exist."""
     from .exceptions import AccountNumberInvalid
 
     number = (account_number or "").strip()
@@ -1233,8 +1229,9 @@ def selfservice_signin_otp_send(*, account_number: str, client_key: str = "") ->
         )
         if account is None or account.status == SavingsAccount.Status.CLOSED:
             return None
-        _otp_limits_check_in_transaction(account, now)
-        WithdrawalOtp.objects.filter(account=account, used_at=None, superseded=False).update(superseded=True)
+        if not otp_signin_send_allowed_in_transaction(account=account, now=now):
+            return None  # the same answer as an unknown number, and no SMS
+        otp_supersede_in_transaction(account=account, purpose=WithdrawalOtp.Purpose.SIGNIN)
         code = otp_code_new()
         otp = WithdrawalOtp.objects.create(
             account=account,
@@ -1320,10 +1317,9 @@ def mini_statement_send(*, account_number: str, actor=None, lang: str | None = N
 
     `lang` "hi" or "en", default the holder's SMS language. At most one every
     BANKING_MINI_STATEMENT_COOLDOWN_SECONDS and BANKING_MINI_STATEMENT_DAILY_CAP a day
-    per account (counted in the cache: a rate limit, not a record; the outbox row is the
-    record of what was sent)."""
-    from django.core.cache import cache
-
+    (IST) per account, counted in the database (MiniStatementSend rows, under the
+    account's row lock), so an outage of the cache neither breaks this nor lets a
+    stream of SMS through."""
     from .exceptions import MiniStatementCooldown, MiniStatementDailyLimit
 
     account = _account_get(account_number)
@@ -1332,12 +1328,21 @@ def mini_statement_send(*, account_number: str, actor=None, lang: str | None = N
     lang = lang or account.customer.sms_language
     if lang not in _MINI_WORDS:
         raise ValueError(f"SMS language must be hi or en, not {lang!r}")
-    if not cache.add(f"banking:mini:{account.number}", 1, timeout=settings.BANKING_MINI_STATEMENT_COOLDOWN_SECONDS):
-        raise MiniStatementCooldown
-    day_key = f"banking:mini-day:{account.number}:{timezone.localdate():%Y%m%d}"
-    cache.add(day_key, 0, timeout=2 * 24 * 3600)
-    if cache.incr(day_key) > settings.BANKING_MINI_STATEMENT_DAILY_CAP:
-        raise MiniStatementDailyLimit
+    with transaction.atomic():
+        # One sender at a time per account: the cooldown and the cap hold under races.
+        account = _account_get(account.number, lock=True)
+        now = timezone.now()
+        sends = MiniStatementSend.objects.filter(account=account)
+        last = sends.order_by("-created_at").values_list("created_at", flat=True).first()
+        if last is not None and now - last < timedelta(seconds=settings.BANKING_MINI_STATEMENT_COOLDOWN_SECONDS):
+            raise MiniStatementCooldown
+        if sends.filter(created_at__gte=otp_window_start(now)).count() >= settings.BANKING_MINI_STATEMENT_DAILY_CAP:
+            raise MiniStatementDailyLimit
+        MiniStatementSend.objects.create(account=account, created_at=now, sent_by_id=_actor_id(actor))
+        return _mini_statement_queue_in_transaction(account, lang)
+
+
+def _mini_statement_queue_in_transaction(account: SavingsAccount, lang: str) -> MiniStatementSent:
     debit_word, credit_word, none_word = _MINI_WORDS[lang]
     rows = selectors.mini_statement_rows(account_number=account.number, count=5)
     lines = [
@@ -1346,19 +1351,18 @@ def mini_statement_send(*, account_number: str, actor=None, lang: str | None = N
         for row in reversed(rows)  # newest first, as a passbook enquiry reads
     ]
     lines = (lines or [none_word]) + ["-"] * (5 - max(len(lines), 1))
-    with transaction.atomic():
-        # Read the balance inside the transaction the SMS is queued in.
-        balance = selectors.balance_of(account_number=account.number)
-        sms_queue(
-            to=account.customer.mobile,
-            template_key="banking.mini_statement",
-            context={
-                "account": "XX" + account.number[-4:],
-                **{f"t{i + 1}": line for i, line in enumerate(lines)},
-                "balance": format_inr(balance),
-                "at": timezone.localtime().strftime("%d-%m-%Y %H:%M"),
-            },
-            lang=lang,
-        )
+    # The balance is read inside the transaction the SMS is queued in.
+    balance = selectors.balance_of(account_number=account.number)
+    sms_queue(
+        to=account.customer.mobile,
+        template_key="banking.mini_statement",
+        context={
+            "account": "XX" + account.number[-4:],
+            **{f"t{i + 1}": line for i, line in enumerate(lines)},
+            "balance": format_inr(balance),
+            "at": timezone.localtime().strftime("%d-%m-%Y %H:%M"),
+        },
+        lang=lang,
+    )
     mobile = account.customer.mobile
     return MiniStatementSent(mobile[:2] + "XXXXXX" + mobile[-2:], len(rows), balance)

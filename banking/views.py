@@ -517,11 +517,11 @@ def my_signin(request: HttpRequest) -> HttpResponse:
     try:
         services.selfservice_signin_otp_send(account_number=number, client_key=client_key(request))
     except DomainError as exc:
-        # A code sent less than a minute ago is still good: go on to type it. Answering
-        # differently here would tell a stranger that the number exists.
-        if exc.code != "otp_cooldown":
-            form.add_error("account_number", str(exc.message))
-            return render(request, "banking/my/signin.html", {"form": form}, status=exc.status)
+        # Only this client's own limit (SelfServiceRateLimited), never anything about the
+        # account: with no account, or the account's sign-in limits reached, the service
+        # sends nothing and we go on to the code page all the same.
+        form.add_error("account_number", str(exc.message))
+        return render(request, "banking/my/signin.html", {"form": form}, status=exc.status)
     store[PENDING_KEY] = number
     return redirect("banking:my_signin_code")
 

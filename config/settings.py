@@ -428,6 +428,11 @@ if not 60 <= BANKING_SELFSERVICE_IDLE_SECONDS <= BANKING_SELFSERVICE_ABSOLUTE_SE
     raise ImproperlyConfigured("BANKING_SELFSERVICE_IDLE_SECONDS must be 60 or more and at most the absolute limit.")
 # Sign-in codes one client (IP address) may ask for per hour, whatever the account numbers.
 BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR = env.int("BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR", default=20)
+# Sign-in codes sent to one account's holder per hour, whoever asks: over this, a request
+# answers the same page and sends nothing (counted in the database; issue 8).
+BANKING_SELFSERVICE_SIGNIN_SENDS_PER_ACCOUNT_HOUR = env.int(
+    "BANKING_SELFSERVICE_SIGNIN_SENDS_PER_ACCOUNT_HOUR", default=3
+)
 # SMS mini-statement: at most one per account in this many seconds, and this many a day.
 BANKING_MINI_STATEMENT_COOLDOWN_SECONDS = env.int("BANKING_MINI_STATEMENT_COOLDOWN_SECONDS", default=60)
 BANKING_MINI_STATEMENT_DAILY_CAP = env.int("BANKING_MINI_STATEMENT_DAILY_CAP", default=5)

@@ -136,6 +136,7 @@ def test_the_code_never_reaches_a_log(open_account, clerk, till_id, caplog):
     assert code not in caplog.text
 
 
+@pytest.mark.django_db(transaction=True)  # a real outermost transaction, not a savepoint in the test's
 def test_wrong_codes_count_even_when_the_caller_rolls_everything_back(open_account, clerk, till_id):
     from django.db import transaction
 

@@ -26,8 +26,8 @@ DONE = "/banking/my/transfer/done/"
 @pytest.fixture(autouse=True)
 def fresh_cache(settings):
     cache.clear()
-    # Sign-in and the transfer code go to the same phone within seconds here; the
-    # resend cooldown (counted over every code of the account) is tested elsewhere.
+    # A transfer code is sent again within seconds here; the resend cooldown is tested
+    # elsewhere (and sign-in then transfer at once needs none: test_otp_requesters).
     settings.BANKING_OTP_RESEND_SECONDS = 0
     yield
     cache.clear()
