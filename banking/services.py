@@ -1181,19 +1181,18 @@ class MiniStatementSent:
 def _client_sends_check(client_key: str) -> None:
     """At most BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR sign-in codes asked for per client
     (an IP address) per clock hour, whatever the account numbers typed: this is what stops
-    one machine from walking through account numbers. Counted in the cache (Redis in
-    production: shared by every web process); with the cache down, per process at a
-    stricter limit (banking.limits). Only a brake on one client: what reaches a holder's
-    phone is limited in the database, per account (otp_signin_send_allowed_in_transaction)."""
-    from .exceptions import SelfServiceRateLimited
-    from .limits import window_count_incr
+    one machine from walking through account numbers. Counted by accounts.ratelimit (the
+    shared cache; with the cache down, per process at a stricter limit). Only a brake on
+    one client: what reaches a holder's phone is limited in the database, per account
+    (otp_signin_send_allowed_in_transaction)."""
+    from accounts.ratelimit import rate_limit_hit
 
-    hour = int(timezone.now().timestamp()) // 3600
+    from .exceptions import SelfServiceRateLimited
+
     digest = salted_hmac("dakghar.banking.selfservice.client", client_key, algorithm="sha256").hexdigest()[:32]
-    sends, limit = window_count_incr(
-        f"banking:ss-sends:{digest}:{hour}", limit=settings.BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR, timeout=3700
-    )
-    if sends > limit:
+    if not rate_limit_hit(
+        f"banking-ss-sends:{digest}", limit=settings.BANKING_SELFSERVICE_SENDS_PER_CLIENT_HOUR, window_seconds=3600
+    ):
         raise SelfServiceRateLimited
 
 
