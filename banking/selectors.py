@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.exceptions import NotFound
-from accounts.models import PostOffice
+from accounts.models import PostOffice, Role
 from accounts.rawsql import model_from_row
 
 from .models import (
@@ -32,6 +32,7 @@ from .models import (
     SavingsAccount,
     Till,
 )
+from .numbers import account_number_valid
 
 Kind = LedgerAccount.Kind
 
@@ -106,6 +107,44 @@ def savings_account_get(*, number: str) -> SavingsAccount | None:
     SavingsAccount.ledger.field.set_cached_value(account, objects["l"])
     SavingsAccount.customer.field.set_cached_value(account, objects["c"])
     SavingsAccount.office.field.set_cached_value(account, objects["o"])
+    return account
+
+
+# --- who may act on an account -------------------------------------------------------------
+
+# The roles that work banking at a post office (an administrator acts for every office).
+BANKING_ROLES = (Role.COUNTER_CLERK, Role.POSTMASTER)
+
+
+def banking_office_allowed(user, *, office_id: int, head_office_id: int | None) -> bool:
+    """The one access rule of banking: an office's banking (its accounts, tills, requests)
+    is worked by its own clerks and postmaster and by those of its head office; an
+    administrator works every office's. The banking API's access_* functions and the
+    services that debit an account on another app's behalf (payment_take,
+    withdrawal_otp_send) all ask this, so no path applies a looser rule."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.role == Role.ADMINISTRATOR:
+        return True
+    if user.role not in BANKING_ROLES or user.post_office_id is None:
+        return False
+    return user.post_office_id in (office_id, head_office_id)
+
+
+def account_allowed_for(user, account: SavingsAccount) -> bool:
+    """May `user` act on `account` (read with savings_account_get: its office is loaded)?"""
+    return banking_office_allowed(user, office_id=account.office_id, head_office_id=account.office.head_office_id)
+
+
+def account_for(*, actor, account_number: str) -> SavingsAccount | None:
+    """The account `actor` may act on, with its ledger row, holder and office; None when
+    there is no such account and equally when it belongs to an office the actor does not
+    serve, so a caller cannot tell the two apart (and says "no such account" for both)."""
+    if not isinstance(account_number, str) or not account_number_valid(account_number):
+        return None
+    account = savings_account_get(number=account_number)
+    if account is None or not account_allowed_for(actor, account):
+        return None
     return account
 
 

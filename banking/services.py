@@ -368,6 +368,17 @@ def _account_get(number: str, *, lock: bool = False) -> SavingsAccount:
     return account
 
 
+def _account_for_actor(number: str, actor) -> SavingsAccount:
+    """The account, if `actor` may act on it under banking's one access rule
+    (selectors.account_for). Services that debit an account on another app's behalf
+    call this themselves, so no caller can skip the check; an account of an office the
+    actor does not serve is refused exactly like one that does not exist."""
+    account = selectors.account_for(actor=actor, account_number=number)
+    if account is None:
+        raise AccountNotFound
+    return account
+
+
 def _account_usable(account: SavingsAccount, *, credit: bool) -> None:
     if account.status != SavingsAccount.Status.ACTIVE:
         raise AccountNotActive(details={"status": account.status})
@@ -539,7 +550,12 @@ def withdrawal_otp_send(
 ) -> OtpSent:
     """Send the holder a 6-digit code consenting to one debit of `amount_paise` from this
     account (purpose: withdrawal, transfer or payment). A new code replaces any earlier
-    unused one. Cooldown BANKING_OTP_RESEND_SECONDS, at most BANKING_OTP_DAILY_CAP a day."""
+    unused one. Cooldown BANKING_OTP_RESEND_SECONDS, at most BANKING_OTP_DAILY_CAP a day.
+
+    Staff (`actor`) send codes only for accounts they may act on (the banking API's
+    rule); without an actor only the holder's own self-service transfer may ask."""
+    if actor is not None or purpose != WithdrawalOtp.Purpose.TRANSFER:
+        _account_for_actor(account_number, actor)
     amount_check(amount_paise)
     if purpose not in OTP_TEMPLATES:
         raise ValueError(f"unknown OTP purpose {purpose!r}")
@@ -839,8 +855,9 @@ def payment_take(
 ) -> Payment:
     """Take a payment for `reference` (a booking, a visit: paid at most once).
 
-    cash: Dr the till (till_id); account: Dr the customer's account (never overdrawn;
-    above the consent threshold with the holder's OTP, purpose "payment"); upi: a PENDING
+    cash: Dr the till (till_id); account: Dr the customer's account (only one `actor`
+    may act on, as in the banking API; never overdrawn; above the consent threshold
+    with the holder's OTP, purpose "payment"); upi: a PENDING
     payment with its intent URI and nothing posted until upi_payment_confirm.
     Credits: each income line to the office's income account, GST to GST payable.
     """
@@ -853,7 +870,9 @@ def payment_take(
     if method == Payment.Method.ACCOUNT:
         if not account_number:
             raise InvalidPayment(details={"account_number": ["required"]})
-        account = _account_get(account_number)
+        # The actor must be allowed the account under the banking API's own rule: a
+        # counter (or any other app) debits only accounts its clerk may act on.
+        account = _account_for_actor(account_number, actor)
         _clean, total = _payment_lines_clean(lines, gst_paise)
         if _needs_consent(total):
             # Before this function's transaction: a wrong code is counted even though we raise.

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import rawsql
 from accounts.models import PostOffice, Role, User
+from banking import exceptions as banking_exceptions
 from banking import selectors as banking_selectors
 from banking import services as banking
 from delivery import selectors as delivery_selectors
@@ -355,6 +356,13 @@ def booking_create(
         session_id = till_id = None
     elif session_id is None:
         raise TillNotOpen
+    if (
+        method == Booking.Method.ACCOUNT
+        and banking_selectors.account_for(actor=clerk, account_number=account_number) is None
+    ):
+        # Before any S10 or receipt number is drawn. banking.payment_take checks the
+        # same rule again inside the transaction: this only spares the numbers.
+        raise banking_exceptions.AccountNotFound
 
     now = _now()
     values = {
