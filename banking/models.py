@@ -105,6 +105,11 @@ class LedgerAccount(models.Model):
     )
     # Only for STORED_BALANCE_KINDS, in the account's normal sign; NULL for the others.
     balance_paise = models.BigIntegerField(_("balance (paise)"), null=True, blank=True)
+    # False while the savings account on this row is frozen or closed (set only by
+    # banking.services.account_status_change, with the status, under this row's lock).
+    # The posting engine's conditional UPDATE requires it, so a posting that checked the
+    # status before a freeze or close committed is refused in its own locked write.
+    postable = models.BooleanField(_("open to postings"), default=True, db_default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

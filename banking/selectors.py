@@ -414,7 +414,10 @@ def ledger_problems() -> tuple[list[str], int, int]:
     1. each entry has at least two postings and they add up to zero;
     2. each stored balance equals the sum of its account's postings (in its sign);
     3. no stored or computed balance of a customer account or till is negative;
-    4. a closed till holds nothing.
+    4. a closed till holds nothing;
+    5. a closed savings account holds nothing;
+    6. the balance row of a frozen or closed savings account takes no postings, and that
+       of an active one does (the flag the posting engine checks, kept with the status).
     Returns (problems as readable lines, entries checked, accounts checked)."""
     problems: list[str] = []
     unbalanced = (
@@ -451,6 +454,23 @@ def ledger_problems() -> tuple[list[str], int, int]:
         .values_list("id", "ledger__balance_paise")
     ):
         problems.append(f"till {till_id} is closed but holds {balance} paise")
+    for number, balance in (
+        SavingsAccount.objects.filter(status=SavingsAccount.Status.CLOSED)
+        .exclude(ledger__balance_paise=0)
+        .values_list("number", "ledger__balance_paise")
+        .order_by("number")
+    ):
+        problems.append(f"savings account {number} is closed but holds {balance} paise")
+    for number, status, postable in (
+        SavingsAccount.objects.filter(
+            Q(status=SavingsAccount.Status.ACTIVE, ledger__postable=False)
+            | ~Q(status=SavingsAccount.Status.ACTIVE) & Q(ledger__postable=True)
+        )
+        .values_list("number", "status", "ledger__postable")
+        .order_by("number")
+    ):
+        state = "takes" if postable else "refuses"
+        problems.append(f"savings account {number} is {status} but its balance row {state} postings")
     return problems, JournalEntry.objects.count(), LedgerAccount.objects.count()
 
 

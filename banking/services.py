@@ -321,12 +321,18 @@ def account_status_change(*, account_number: str, new_status: str, reason: str, 
         if new_status not in ACCOUNT_TRANSITIONS.get(account.status, set()):
             raise InvalidStatusChange(details={"from": account.status, "to": new_status})
         # Lock the balance row too: no debit or credit lands between the check and the change.
-        ledger = LedgerAccount.objects.select_for_update().get(pk=account.ledger_id)
+        # (NO KEY UPDATE, as the postings' own lock: new postings' foreign keys still pass.)
+        ledger = LedgerAccount.objects.select_for_update(no_key=True).get(pk=account.ledger_id)
         if new_status == SavingsAccount.Status.CLOSED and ledger.balance_paise != 0:
             raise AccountNotEmpty
         old = account.status
         account.status = new_status
         account.save(update_fields=["status"])
+        # The posting engine's conditional UPDATE reads this flag on the balance row
+        # itself: a posting that passed its status check before this commits, and is
+        # waiting for the row, re-reads it and is refused (banking.ledger).
+        ledger.postable = new_status == SavingsAccount.Status.ACTIVE
+        ledger.save(update_fields=["postable"])
         AccountStatusChange.objects.create(
             account=account, old_status=old, new_status=new_status, reason=reason[:300], actor_id=_actor_id(actor)
         )
@@ -358,8 +364,12 @@ def _account_get(number: str, *, lock: bool = False) -> SavingsAccount:
     if not isinstance(number, str) or not account_number_valid(number):
         raise AccountNotFound
     if lock:
+        # NO KEY UPDATE: it serialises the writers of the account's row but lets rows
+        # that point at it be written meanwhile (a payment, a code, a status history
+        # row take KEY SHARE on it for their foreign key). FOR UPDATE would block those,
+        # and a payment holding the balance row and waiting here deadlocked a close.
         account = (
-            SavingsAccount.objects.select_for_update(of=("self",))
+            SavingsAccount.objects.select_for_update(of=("self",), no_key=True)
             .select_related("ledger", "customer")
             .filter(number=number)
             .first()
