@@ -127,6 +127,17 @@ class PaymentInvalidTransition(InvalidTransition):
     default_message = _("This step is not allowed for the payment in its current status.")
 
 
+class PaymentOwned(BankingError):
+    """A payment that belongs to a booking (or a fee, a visit) is refunded, cancelled or
+    confirmed only through that owner's own flow, which keeps the owner in step."""
+
+    code = "payment_owned"
+    status = 409
+    default_message = _(
+        "This payment belongs to something sold at the counter: refund or cancel it there, not from banking."
+    )
+
+
 class InvalidPayment(BankingError):
     code = "invalid_payment"
     status = 400

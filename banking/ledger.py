@@ -17,8 +17,8 @@ from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .exceptions import InsufficientFunds, InvalidAmount, TillShort, UnbalancedEntry
-from .models import JournalEntry, LedgerAccount, Posting
+from .exceptions import AccountNotActive, InsufficientFunds, InvalidAmount, TillShort, UnbalancedEntry
+from .models import JournalEntry, LedgerAccount, Posting, SavingsAccount
 
 # The Idempotency-Key of the API request being served (set by banking.idempotency),
 # copied onto the journal entry for the audit trail.
@@ -61,29 +61,45 @@ def reversal_lines(postings: Iterable[tuple[LedgerAccount, int]]) -> list[Line]:
 
 _BALANCE_UPDATE = (
     "UPDATE banking_ledgeraccount SET balance_paise = balance_paise + %s "
-    "WHERE id = %s AND balance_paise + %s >= 0 RETURNING balance_paise"
+    "WHERE id = %s AND postable AND balance_paise + %s >= 0 RETURNING balance_paise"
 )
 
 
 def _stored_balance_apply_in_transaction(account: LedgerAccount, delta: int) -> int:
     """Move a stored balance by `delta` (in the account's own sign) unless that would
-    take it below zero.
+    take it below zero, or the account is frozen or closed (`postable`).
 
     Why a conditional UPDATE and not SELECT ... FOR UPDATE then UPDATE: one round trip,
     and the UPDATE itself takes the row lock. Under READ COMMITTED a second transaction
-    waiting on that lock re-evaluates `balance + delta >= 0` against the committed new
-    balance, so two withdrawals can never both pass on the same old balance. The CHECK
+    waiting on that lock re-evaluates `postable AND balance + delta >= 0` against the
+    committed new row, so two withdrawals can never both pass on the same old balance,
+    and a posting never lands after a freeze or close it was checked before. The CHECK
     constraint (balance >= 0) stays as the last line of defence.
     """
     with connection.cursor() as cursor:
         cursor.execute(_BALANCE_UPDATE, [delta, account.pk, delta])
         row = cursor.fetchone()
     if row is None:
-        if account.kind == LedgerAccount.Kind.TILL:
-            raise TillShort
-        raise InsufficientFunds
+        _refusal_raise(account)
     account.balance_paise = row[0]
     return row[0]
+
+
+def _refusal_raise(account: LedgerAccount) -> None:
+    """Why the conditional UPDATE left `account` alone: frozen or closed, else short.
+    Read inside the caller's transaction, which holds the row's lock by now (or saw it
+    committed), and which rolls back on the raise."""
+    if account.kind == LedgerAccount.Kind.TILL:
+        raise TillShort
+    status = (
+        SavingsAccount.objects.filter(ledger_id=account.pk)
+        .exclude(status=SavingsAccount.Status.ACTIVE)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status is not None:
+        raise AccountNotActive(details={"status": status})
+    raise InsufficientFunds
 
 
 def entry_post_in_transaction(
@@ -137,9 +153,7 @@ def _moved_check(moves: list[tuple[LedgerAccount, int]], moved: dict[int, int]) 
     caller's transaction rolls back what was written."""
     for account, _delta in moves:
         if account.pk not in moved:
-            if account.kind == LedgerAccount.Kind.TILL:
-                raise TillShort
-            raise InsufficientFunds
+            _refusal_raise(account)
         account.balance_paise = moved[account.pk]
 
 
@@ -157,9 +171,10 @@ _ENTRY_INSERT = _ENTRY_WITH + "\nSELECT id FROM e"
 
 # The entry, its postings and the stored balances it moves, in one statement: the
 # balance rows are locked in primary-key order first (`locked`), then moved unless that
-# would take one below zero (`b`; under READ COMMITTED a waiting statement re-checks the
-# condition against the committed new balance). One result row per account moved, or
-# one with NULLs when none could be.
+# would take one below zero or the account is frozen or closed (`b`; under READ
+# COMMITTED a waiting statement re-checks the condition against the committed new row,
+# so a freeze or close committed after the service's own status check still refuses
+# the posting). One result row per account moved, or one with NULLs when none could be.
 _ENTRY_AND_BALANCES = (
     _ENTRY_WITH  # noqa: S608 (constant SQL; the values are parameters)
     + """, d(id, delta) AS (
@@ -168,7 +183,7 @@ _ENTRY_AND_BALANCES = (
     SELECT l.id FROM banking_ledgeraccount l WHERE l.id IN (SELECT id FROM d) ORDER BY l.id FOR NO KEY UPDATE
 ), b AS (
     UPDATE banking_ledgeraccount l SET balance_paise = l.balance_paise + d.delta
-    FROM d WHERE l.id = d.id AND l.id IN (SELECT id FROM locked) AND l.balance_paise + d.delta >= 0
+    FROM d WHERE l.id = d.id AND l.id IN (SELECT id FROM locked) AND l.postable AND l.balance_paise + d.delta >= 0
     RETURNING l.id, l.balance_paise
 )
 SELECT (SELECT id FROM e), b.id, b.balance_paise FROM (SELECT 1) AS one LEFT JOIN b ON true

@@ -105,6 +105,11 @@ class LedgerAccount(models.Model):
     )
     # Only for STORED_BALANCE_KINDS, in the account's normal sign; NULL for the others.
     balance_paise = models.BigIntegerField(_("balance (paise)"), null=True, blank=True)
+    # False while the savings account on this row is frozen or closed (set only by
+    # banking.services.account_status_change, with the status, under this row's lock).
+    # The posting engine's conditional UPDATE requires it, so a posting that checked the
+    # status before a freeze or close committed is refused in its own locked write.
+    postable = models.BooleanField(_("open to postings"), default=True, db_default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -381,6 +386,11 @@ class ReversalRequest(models.Model):
     reversal_entry = models.OneToOneField(
         JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Set when the request is to refund a payment (one with no owner: an owner's payment
+    # is refunded by its owner's flow); approving it refunds the payment.
+    payment = models.ForeignKey(
+        "Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="refund_requests"
+    )
 
     class Meta:
         constraints = [
@@ -411,6 +421,15 @@ class OfficeUpiPayee(models.Model):
 class Payment(models.Model):
     """A payment taken for something another app sells (a booking, a doorstep visit)."""
 
+    class Owner(models.TextChoices):
+        # What the payment pays for, when that has a flow of its own (a booking's
+        # cancellation with the postmaster's approval): such a payment is refunded,
+        # cancelled or confirmed only by that flow, never by banking's own endpoints.
+        NONE = "", _("None")
+        COUNTER_BOOKING = "counter_booking", _("counter booking")
+        VERIFICATION_FEE = "verification_fee", _("verification application fee")
+        DOORSTEP_VISIT = "doorstep_visit", _("doorstep visit")
+
     class Method(models.TextChoices):
         CASH = "cash", _("Cash")
         ACCOUNT = "account", _("Savings account")
@@ -426,6 +445,7 @@ class Payment(models.Model):
     method = models.CharField(_("method"), max_length=8, choices=Method.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     reference = models.CharField(_("reference"), max_length=35)
+    owner = models.CharField(_("paid for"), max_length=20, choices=Owner.choices, blank=True, default="")
     lines = models.JSONField(default=list)  # [[income_kind, paise], ...]
     gst_paise = models.BigIntegerField(default=0)
     total_paise = models.BigIntegerField()

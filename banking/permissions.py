@@ -15,9 +15,7 @@ from accounts.models import PostOffice, Role, User
 
 from .models import ReversalRequest, SavingsAccount, Till
 from .numbers import account_number_valid
-from .selectors import savings_account_get
-
-BANKING_ROLES = (Role.COUNTER_CLERK, Role.POSTMASTER)
+from .selectors import BANKING_ROLES, account_allowed_for, banking_office_allowed, savings_account_get
 
 
 def offices_served_by(user: User) -> list[int] | None:
@@ -31,13 +29,9 @@ def offices_served_by(user: User) -> list[int] | None:
 
 
 def _office_allowed(user: User, office_id: int, head_office_id: int | None) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.ADMINISTRATOR:
-        return True
-    if user.role not in BANKING_ROLES or user.post_office_id is None:
-        return False
-    return user.post_office_id in (office_id, head_office_id)
+    # The rule lives in selectors: the services that debit an account for another app
+    # apply the very same one.
+    return banking_office_allowed(user, office_id=office_id, head_office_id=head_office_id)
 
 
 def require_banking_staff(user: User) -> None:
@@ -53,7 +47,7 @@ def access_account_for(user: User, number: str) -> SavingsAccount:
     account = savings_account_get(number=number)  # with ledger, holder and office, one query
     if account is None:
         raise Http404
-    if not _office_allowed(user, account.office_id, account.office.head_office_id):
+    if not account_allowed_for(user, account):
         raise PermissionDenied
     return account
 

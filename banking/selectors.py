@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.exceptions import NotFound
-from accounts.models import PostOffice
+from accounts.models import PostOffice, Role
 from accounts.rawsql import model_from_row
 
 from .models import (
@@ -32,6 +32,7 @@ from .models import (
     SavingsAccount,
     Till,
 )
+from .numbers import account_number_valid
 
 Kind = LedgerAccount.Kind
 
@@ -106,6 +107,44 @@ def savings_account_get(*, number: str) -> SavingsAccount | None:
     SavingsAccount.ledger.field.set_cached_value(account, objects["l"])
     SavingsAccount.customer.field.set_cached_value(account, objects["c"])
     SavingsAccount.office.field.set_cached_value(account, objects["o"])
+    return account
+
+
+# --- who may act on an account -------------------------------------------------------------
+
+# The roles that work banking at a post office (an administrator acts for every office).
+BANKING_ROLES = (Role.COUNTER_CLERK, Role.POSTMASTER)
+
+
+def banking_office_allowed(user, *, office_id: int, head_office_id: int | None) -> bool:
+    """The one access rule of banking: an office's banking (its accounts, tills, requests)
+    is worked by its own clerks and postmaster and by those of its head office; an
+    administrator works every office's. The banking API's access_* functions and the
+    services that debit an account on another app's behalf (payment_take,
+    withdrawal_otp_send) all ask this, so no path applies a looser rule."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.role == Role.ADMINISTRATOR:
+        return True
+    if user.role not in BANKING_ROLES or user.post_office_id is None:
+        return False
+    return user.post_office_id in (office_id, head_office_id)
+
+
+def account_allowed_for(user, account: SavingsAccount) -> bool:
+    """May `user` act on `account` (read with savings_account_get: its office is loaded)?"""
+    return banking_office_allowed(user, office_id=account.office_id, head_office_id=account.office.head_office_id)
+
+
+def account_for(*, actor, account_number: str) -> SavingsAccount | None:
+    """The account `actor` may act on, with its ledger row, holder and office; None when
+    there is no such account and equally when it belongs to an office the actor does not
+    serve, so a caller cannot tell the two apart (and says "no such account" for both)."""
+    if not isinstance(account_number, str) or not account_number_valid(account_number):
+        return None
+    account = savings_account_get(number=account_number)
+    if account is None or not account_allowed_for(actor, account):
+        return None
     return account
 
 
@@ -375,7 +414,10 @@ def ledger_problems() -> tuple[list[str], int, int]:
     1. each entry has at least two postings and they add up to zero;
     2. each stored balance equals the sum of its account's postings (in its sign);
     3. no stored or computed balance of a customer account or till is negative;
-    4. a closed till holds nothing.
+    4. a closed till holds nothing;
+    5. a closed savings account holds nothing;
+    6. the balance row of a frozen or closed savings account takes no postings, and that
+       of an active one does (the flag the posting engine checks, kept with the status).
     Returns (problems as readable lines, entries checked, accounts checked)."""
     problems: list[str] = []
     unbalanced = (
@@ -412,6 +454,23 @@ def ledger_problems() -> tuple[list[str], int, int]:
         .values_list("id", "ledger__balance_paise")
     ):
         problems.append(f"till {till_id} is closed but holds {balance} paise")
+    for number, balance in (
+        SavingsAccount.objects.filter(status=SavingsAccount.Status.CLOSED)
+        .exclude(ledger__balance_paise=0)
+        .values_list("number", "ledger__balance_paise")
+        .order_by("number")
+    ):
+        problems.append(f"savings account {number} is closed but holds {balance} paise")
+    for number, status, postable in (
+        SavingsAccount.objects.filter(
+            Q(status=SavingsAccount.Status.ACTIVE, ledger__postable=False)
+            | ~Q(status=SavingsAccount.Status.ACTIVE) & Q(ledger__postable=True)
+        )
+        .values_list("number", "status", "ledger__postable")
+        .order_by("number")
+    ):
+        state = "takes" if postable else "refuses"
+        problems.append(f"savings account {number} is {status} but its balance row {state} postings")
     return problems, JournalEntry.objects.count(), LedgerAccount.objects.count()
 
 

@@ -28,6 +28,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import rawsql
 from accounts.formatting import format_inr
@@ -51,6 +52,7 @@ from .exceptions import (
     OverCap,
     PaymentDuplicate,
     PaymentInvalidTransition,
+    PaymentOwned,
     ReversalInvalidTransition,
     SameAccount,
     TillAlreadyOpen,
@@ -109,6 +111,7 @@ __all__ = [
     "idempotent",
     "ledger_check_run",
     "payment_refund",
+    "payment_refund_request",
     "payment_take",
     "posb_sweep_run",
     "request_fingerprint",
@@ -327,12 +330,18 @@ def account_status_change(*, account_number: str, new_status: str, reason: str, 
         if new_status not in ACCOUNT_TRANSITIONS.get(account.status, set()):
             raise InvalidStatusChange(details={"from": account.status, "to": new_status})
         # Lock the balance row too: no debit or credit lands between the check and the change.
-        ledger = LedgerAccount.objects.select_for_update().get(pk=account.ledger_id)
+        # (NO KEY UPDATE, as the postings' own lock: new postings' foreign keys still pass.)
+        ledger = LedgerAccount.objects.select_for_update(no_key=True).get(pk=account.ledger_id)
         if new_status == SavingsAccount.Status.CLOSED and ledger.balance_paise != 0:
             raise AccountNotEmpty
         old = account.status
         account.status = new_status
         account.save(update_fields=["status"])
+        # The posting engine's conditional UPDATE reads this flag on the balance row
+        # itself: a posting that passed its status check before this commits, and is
+        # waiting for the row, re-reads it and is refused (banking.ledger).
+        ledger.postable = new_status == SavingsAccount.Status.ACTIVE
+        ledger.save(update_fields=["postable"])
         AccountStatusChange.objects.create(
             account=account, old_status=old, new_status=new_status, reason=reason[:300], actor_id=_actor_id(actor)
         )
@@ -364,14 +373,29 @@ def _account_get(number: str, *, lock: bool = False) -> SavingsAccount:
     if not isinstance(number, str) or not account_number_valid(number):
         raise AccountNotFound
     if lock:
+        # NO KEY UPDATE: it serialises the writers of the account's row but lets rows
+        # that point at it be written meanwhile (a payment, a code, a status history
+        # row take KEY SHARE on it for their foreign key). FOR UPDATE would block those,
+        # and a payment holding the balance row and waiting here deadlocked a close.
         account = (
-            SavingsAccount.objects.select_for_update(of=("self",))
+            SavingsAccount.objects.select_for_update(of=("self",), no_key=True)
             .select_related("ledger", "customer")
             .filter(number=number)
             .first()
         )
     else:
         account = selectors.savings_account_get(number=number)  # the hot path: one raw query
+    if account is None:
+        raise AccountNotFound
+    return account
+
+
+def _account_for_actor(number: str, actor) -> SavingsAccount:
+    """The account, if `actor` may act on it under banking's one access rule
+    (selectors.account_for). Services that debit an account on another app's behalf
+    call this themselves, so no caller can skip the check; an account of an office the
+    actor does not serve is refused exactly like one that does not exist."""
+    account = selectors.account_for(actor=actor, account_number=number)
     if account is None:
         raise AccountNotFound
     return account
@@ -550,7 +574,12 @@ def withdrawal_otp_send(
     account (purpose: withdrawal, transfer or payment), asked for by staff (`actor`) or
     by the signed-in holder in self-service (actor None). A new code replaces the earlier
     unused one of the same purpose only. Cooldown BANKING_OTP_RESEND_SECONDS and at most
-    BANKING_OTP_DAILY_CAP a day, per purpose and per kind of requester (banking.otp)."""
+    BANKING_OTP_DAILY_CAP a day, per purpose and per kind of requester (banking.otp).
+
+    Staff (`actor`) send codes only for accounts they may act on (the banking API's
+    rule); without an actor only the holder's own self-service transfer may ask."""
+    if actor is not None or purpose != WithdrawalOtp.Purpose.TRANSFER:
+        _account_for_actor(account_number, actor)
     amount_check(amount_paise)
     if purpose not in OTP_TEMPLATES:
         raise ValueError(f"unknown OTP purpose {purpose!r}")
@@ -702,7 +731,8 @@ CHECKER_ROLES = frozenset({Role.POSTMASTER, Role.ADMINISTRATOR})
 
 def reversal_request(*, entry_id: int, reason: str, actor) -> ReversalRequest:
     """A clerk asks for an entry to be reversed (the maker). Payments are refunded with
-    payment_refund instead; till entries are settled by till_close."""
+    payment_refund_request (or their owner's flow) instead; till entries are settled by
+    till_close."""
     reason = (reason or "").strip()
     if not reason:
         raise NotReversible(details={"reason": ["required"]})
@@ -721,16 +751,21 @@ def reversal_request(*, entry_id: int, reason: str, actor) -> ReversalRequest:
             raise NotReversible(details={"already_requested": True}) from None
 
 
+def _checker_check(actor, requested_by_id: int | None) -> None:
+    """The checker of a maker-checker step: a postmaster or administrator, never the maker."""
+    if actor is None or actor.role not in CHECKER_ROLES:
+        raise MakerCheckerViolation
+    if requested_by_id is None or actor.pk == requested_by_id:
+        raise MakerCheckerViolation
+
+
 def _reversal_decide_lock(request_id: int, new_status: str, actor) -> ReversalRequest:
     request = ReversalRequest.objects.select_for_update().filter(pk=request_id).first()
     if request is None:
         raise NotReversible
     if new_status not in REVERSAL_TRANSITIONS[request.status]:
         raise ReversalInvalidTransition(details={"status": request.status})
-    if actor is None or actor.role not in CHECKER_ROLES:
-        raise MakerCheckerViolation
-    if actor.pk == request.requested_by_id:
-        raise MakerCheckerViolation
+    _checker_check(actor, request.requested_by_id)
     return request
 
 
@@ -739,6 +774,11 @@ def reversal_approve(*, request_id: int, actor) -> ReversalRequest:
     original. It can fail like any debit (the customer has spent a reversed deposit)."""
     with transaction.atomic():
         request = _reversal_decide_lock(request_id, ReversalRequest.Status.APPROVED, actor)
+        if request.payment_id is not None:
+            # A refund request: the payment is refunded (and marked so), not just reversed.
+            payment = _payment_lock(request.payment_id, Payment.Status.REFUNDED)
+            request.reversal_entry = _payment_refund_in_transaction(payment, request.reason, actor)
+            return _reversal_decided(request, ReversalRequest.Status.APPROVED, actor, ["reversal_entry"])
         entry = request.entry
         reversal = entry_post_in_transaction(
             kind=JournalEntry.Kind.REVERSAL,
@@ -748,23 +788,23 @@ def reversal_approve(*, request_id: int, actor) -> ReversalRequest:
             memo=f"reversal of entry {entry.pk}: {request.reason}",
             reverses_id=entry.pk,
         )
-        request.status = ReversalRequest.Status.APPROVED
-        request.decided_by = actor
-        request.decided_at = timezone.now()
         request.reversal_entry = reversal
-        request.save(update_fields=["status", "decided_by", "decided_at", "reversal_entry"])
+        return _reversal_decided(request, ReversalRequest.Status.APPROVED, actor, ["reversal_entry"])
+
+
+def _reversal_decided(request: ReversalRequest, status: str, actor, fields: list[str]) -> ReversalRequest:
+    request.status = status
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at", *fields])
     return request
 
 
 def reversal_reject(*, request_id: int, actor, note: str = "") -> ReversalRequest:
     with transaction.atomic():
         request = _reversal_decide_lock(request_id, ReversalRequest.Status.REJECTED, actor)
-        request.status = ReversalRequest.Status.REJECTED
-        request.decided_by = actor
-        request.decided_at = timezone.now()
         request.decision_note = (note or "")[:300]
-        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    return request
+        return _reversal_decided(request, ReversalRequest.Status.REJECTED, actor, ["decision_note"])
 
 
 # --- payments (the counter's and doorstep's rail) ------------------------------------------------
@@ -843,16 +883,24 @@ def payment_take(
     account_number: str | None = None,
     otp: str | None = None,
     note: str = "",
+    owner: str = "",
 ) -> Payment:
     """Take a payment for `reference` (a booking, a visit: paid at most once).
 
-    cash: Dr the till (till_id); account: Dr the customer's account (never overdrawn;
-    above the consent threshold with the holder's OTP, purpose "payment"); upi: a PENDING
+    `owner` (Payment.Owner: "counter_booking", ...) says what the payment pays for when
+    that has a flow of its own: the payment is then refunded, cancelled or confirmed only
+    by that flow (which passes the same `owner`), never by banking's own endpoints.
+
+    cash: Dr the till (till_id); account: Dr the customer's account (only one `actor`
+    may act on, as in the banking API; never overdrawn; above the consent threshold
+    with the holder's OTP, purpose "payment"); upi: a PENDING
     payment with its intent URI and nothing posted until upi_payment_confirm.
     Credits: each income line to the office's income account, GST to GST payable.
     """
     if method not in Payment.Method.values:
         raise InvalidPayment(details={"method": [method]})
+    if owner not in Payment.Owner.values:
+        raise InvalidPayment(details={"owner": [owner]})
     if not isinstance(reference, str) or not _REFERENCE_RE.match(reference):
         raise InvalidPayment(details={"reference": ["1 to 35 letters, digits, / _ . -"]})
     account = None
@@ -860,7 +908,9 @@ def payment_take(
     if method == Payment.Method.ACCOUNT:
         if not account_number:
             raise InvalidPayment(details={"account_number": ["required"]})
-        account = _account_get(account_number)
+        # The actor must be allowed the account under the banking API's own rule: a
+        # counter (or any other app) debits only accounts its clerk may act on.
+        account = _account_for_actor(account_number, actor)
         _clean, total = _payment_lines_clean(lines, gst_paise)
         if _needs_consent(total):
             # Before this function's transaction: a wrong code is counted even though we raise.
@@ -880,6 +930,7 @@ def payment_take(
             "method": method,
             "status": Payment.Status.PENDING if method == Payment.Method.UPI else Payment.Status.COMPLETED,
             "reference": reference,
+            "owner": owner,
             "lines": [list(line) for line in clean],
             "gst_paise": gst_paise,
             "total_paise": total,
@@ -949,22 +1000,47 @@ def payment_take(
     return payment
 
 
-def _payment_lock(payment_id: int, new_status: str) -> Payment:
+_OWNED_MESSAGES = {
+    Payment.Owner.COUNTER_BOOKING: gettext_lazy(
+        "This payment belongs to counter booking %(reference)s: cancel the booking at the counter (the postmaster "
+        "approves the cancellation and the refund), and confirm or cancel its UPI payment on the booking."
+    ),
+    Payment.Owner.VERIFICATION_FEE: gettext_lazy(
+        "This payment is the fee of verification application %(reference)s: refund or cancel it through the application."
+    ),
+    Payment.Owner.DOORSTEP_VISIT: gettext_lazy(
+        "This payment is for doorstep visit %(reference)s: refund or cancel it through the visit."
+    ),
+}
+
+
+def _payment_lock(payment_id: int, new_status: str, *, owner: str = "") -> Payment:
+    """The payment, locked, if it may move to `new_status` when asked by `owner`'s flow
+    ("" for banking's own endpoints). A payment that has an owner is refused to anyone
+    else (PaymentOwned), before its status is even looked at."""
     payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
     if payment is None:
         raise InvalidPayment(details={"payment_id": ["unknown"]})
+    if payment.owner != owner:
+        if not payment.owner:
+            raise InvalidPayment(details={"owner": ["this payment has no owner"]})
+        raise PaymentOwned(
+            _OWNED_MESSAGES[payment.owner] % {"reference": payment.reference},
+            details={"owner": payment.owner, "reference": payment.reference},
+        )
     if new_status not in PAYMENT_TRANSITIONS[payment.status]:
         raise PaymentInvalidTransition(details={"status": payment.status})
     return payment
 
 
-def upi_payment_confirm(*, payment_id: int, utr: str, actor) -> Payment:
+def upi_payment_confirm(*, payment_id: int, utr: str, actor, owner: str = "") -> Payment:
     """The clerk (or the bank's report) gives the 12-digit UTR: Dr UPI clearing, Cr income
-    and GST. A UTR confirms one payment only (a database constraint)."""
+    and GST. A UTR confirms one payment only (a database constraint). A payment with an
+    owner is confirmed by the owner's flow only (`owner`), so the owner moves with it."""
     if not isinstance(utr, str) or not _UTR_RE.match(utr):
         raise InvalidUtr
     with transaction.atomic():
-        payment = _payment_lock(payment_id, Payment.Status.COMPLETED)
+        payment = _payment_lock(payment_id, Payment.Status.COMPLETED, owner=owner)
         if payment.method != Payment.Method.UPI:
             raise PaymentInvalidTransition(details={"method": payment.method})
         _clean, total, credits = _payment_lines(payment.office_id, [tuple(x) for x in payment.lines], payment.gst_paise)
@@ -990,41 +1066,77 @@ def upi_payment_confirm(*, payment_id: int, utr: str, actor) -> Payment:
     return payment
 
 
-def upi_payment_cancel(*, payment_id: int, actor, reason: str = "") -> Payment:
-    """The customer did not pay (or paid another way): nothing was posted, nothing is."""
+def upi_payment_cancel(*, payment_id: int, actor, reason: str = "", owner: str = "") -> Payment:
+    """The customer did not pay (or paid another way): nothing was posted, nothing is.
+    A payment with an owner is cancelled by the owner's flow only (`owner`)."""
     with transaction.atomic():
-        payment = _payment_lock(payment_id, Payment.Status.CANCELLED)
+        payment = _payment_lock(payment_id, Payment.Status.CANCELLED, owner=owner)
         payment.status = Payment.Status.CANCELLED
         payment.save(update_fields=["status"])
         _payment_event(payment, Payment.Status.PENDING, reason, actor)
     return payment
 
 
-def payment_refund(*, payment_id: int, reason: str, actor) -> Payment:
-    """Undo a completed payment with a reversal of its entry (cash back out of the till,
-    or of the vault when that till has closed; back into the customer's account; or
-    against UPI clearing, for the bank to return)."""
+def payment_refund(*, payment_id: int, reason: str, actor, owner: str, requested_by_id: int) -> Payment:
+    """The owner's flow refunds its payment, after its own maker-checker step (the
+    counter: a clerk asks to cancel the booking, the postmaster approves). Banking still
+    holds the rule itself: `actor` (the checker) is a postmaster or administrator and not
+    `requested_by_id` (the maker). A payment without an owner is refunded through
+    payment_refund_request and reversal_approve instead."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidPayment(details={"reason": ["required"]})
+    if not owner:
+        raise InvalidPayment(details={"owner": ["required"]})
+    _checker_check(actor, requested_by_id)
+    with transaction.atomic():
+        payment = _payment_lock(payment_id, Payment.Status.REFUNDED, owner=owner)
+        _payment_refund_in_transaction(payment, reason, actor)
+    return payment
+
+
+def payment_refund_request(*, payment_id: int, reason: str, actor) -> ReversalRequest:
+    """A clerk asks for a payment with no owner to be refunded (the maker); a postmaster,
+    not the same person, approves it with reversal_approve (the checker). Nothing moves
+    until then. A payment with an owner is refused (PaymentOwned): its owner refunds it."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidPayment(details={"reason": ["required"]})
     with transaction.atomic():
         payment = _payment_lock(payment_id, Payment.Status.REFUNDED)
-        original = payment.entry
-        if payment.till_id:
-            _till_lock_if_open(payment.till_id)
-        payment.refund_entry = entry_post_in_transaction(
-            kind=JournalEntry.Kind.REFUND,
-            office_id=payment.office_id,
-            actor_id=_actor_id(actor),
-            lines=_negated_lines_in_transaction(original),
-            memo=f"refund of payment {payment.reference}: {reason}",
-            reverses_id=original.pk,
-        )
-        payment.status = Payment.Status.REFUNDED
-        payment.refund_reason = reason[:300]
-        payment.save(update_fields=["status", "refund_entry", "refund_reason"])
-        _payment_event(payment, Payment.Status.COMPLETED, reason, actor)
-    return payment
+        try:
+            with transaction.atomic():
+                return ReversalRequest.objects.create(
+                    entry_id=payment.entry_id,
+                    payment=payment,
+                    office_id=payment.office_id,
+                    reason=reason[:300],
+                    requested_by=actor,
+                )
+        except IntegrityError:
+            raise NotReversible(details={"already_requested": True}) from None
+
+
+def _payment_refund_in_transaction(payment: Payment, reason: str, actor) -> JournalEntry:
+    """Undo a completed payment (locked by the caller) with a reversal of its entry: cash
+    back out of the till, or of the vault when that till has closed; back into the
+    customer's account; or against UPI clearing, for the bank to return."""
+    original = payment.entry
+    if payment.till_id:
+        _till_lock_if_open(payment.till_id)
+    payment.refund_entry = entry_post_in_transaction(
+        kind=JournalEntry.Kind.REFUND,
+        office_id=payment.office_id,
+        actor_id=_actor_id(actor),
+        lines=_negated_lines_in_transaction(original),
+        memo=f"refund of payment {payment.reference}: {reason}",
+        reverses_id=original.pk,
+    )
+    payment.status = Payment.Status.REFUNDED
+    payment.refund_reason = reason[:300]
+    payment.save(update_fields=["status", "refund_entry", "refund_reason"])
+    _payment_event(payment, Payment.Status.COMPLETED, reason, actor)
+    return payment.refund_entry
 
 
 def _till_lock_if_open(till_id: int) -> None:

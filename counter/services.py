@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import rawsql
 from accounts.models import PostOffice, Role, User
 from accounts.typed import is_ascii_digits
+from banking import exceptions as banking_exceptions
 from banking import selectors as banking_selectors
 from banking import services as banking
 from delivery import selectors as delivery_selectors
@@ -61,6 +62,9 @@ SERVICE_INDICATOR = {
 }
 # Postage, add-ons and discounts are all postage income; GST goes to GST payable.
 INCOME_KIND = "postage_income"
+# Banking's owner mark for a booking's payment (Payment.Owner): banking then refunds,
+# cancels or confirms it only when this module asks, so the booking moves with it.
+PAYMENT_OWNER = "counter_booking"
 MAX_ARTICLES = 20
 
 # A booking's status pipeline, as data; `_booking_status_set` is the only writer.
@@ -356,6 +360,13 @@ def booking_create(
         session_id = till_id = None
     elif session_id is None:
         raise TillNotOpen
+    if (
+        method == Booking.Method.ACCOUNT
+        and banking_selectors.account_for(actor=clerk, account_number=account_number) is None
+    ):
+        # Before any S10 or receipt number is drawn. banking.payment_take checks the
+        # same rule again inside the transaction: this only spares the numbers.
+        raise banking_exceptions.AccountNotFound
 
     now = _now()
     values = {
@@ -450,6 +461,7 @@ def booking_create(
             account_number=account_number or None,
             otp=str(payment.get("otp") or "") or None,
             note=f"Receipt {values['receipt_number']}",
+            owner=PAYMENT_OWNER,
         )
         values["payment_id"] = taken.pk
         values["upi_uri"] = taken.upi_uri or ""
@@ -495,7 +507,7 @@ def booking_upi_confirm(*, booking_id: int, utr: str, actor: User) -> Booking:
         if S.PAID not in BOOKING_TRANSITIONS[booking.status]:
             raise BookingTransitionRefused(details={"status": booking.status})
         utr = str(utr or "").strip()
-        banking.upi_payment_confirm(payment_id=booking.payment_id, utr=utr, actor=actor)
+        banking.upi_payment_confirm(payment_id=booking.payment_id, utr=utr, actor=actor, owner=PAYMENT_OWNER)
         booking.utr = utr
         booking.save(update_fields=["utr"])
         _booking_status_set(booking, S.PAID, actor=actor, note=f"UTR {utr}")
@@ -510,7 +522,7 @@ def booking_upi_cancel(*, booking_id: int, reason: str, actor: User) -> Booking:
         booking = _booking_lock(booking_id)
         if S.VOID not in BOOKING_TRANSITIONS[booking.status]:
             raise BookingTransitionRefused(details={"status": booking.status})
-        banking.upi_payment_cancel(payment_id=booking.payment_id, actor=actor, reason=reason)
+        banking.upi_payment_cancel(payment_id=booking.payment_id, actor=actor, reason=reason, owner=PAYMENT_OWNER)
         for number in _article_numbers(booking):
             delivery.article_cancel(article_number=number, reason=reason, actor=actor)
         _booking_status_set(booking, S.VOID, actor=actor, note=reason)
@@ -582,7 +594,13 @@ def booking_cancel_approve(*, request_id: int, actor: User) -> CancelRequest:
         _cancellable_check(booking)
         for number in _article_numbers(booking):
             delivery.article_cancel(article_number=number, reason=request.reason, actor=actor)
-        banking.payment_refund(payment_id=booking.payment_id, reason=request.reason, actor=actor)
+        banking.payment_refund(
+            payment_id=booking.payment_id,
+            reason=request.reason,
+            actor=actor,
+            owner=PAYMENT_OWNER,
+            requested_by_id=request.requested_by_id,
+        )
         request.status = CancelRequest.Status.APPROVED
         request.decided_by = actor
         request.decided_at = _now()

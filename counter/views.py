@@ -202,14 +202,16 @@ def account_otp_send(request: HttpRequest) -> HttpResponse:
         if not number:
             raise BadInput(_("Type the customer's account number first."))
         total = services.booking_total_quote(clerk=request.user, articles=articles)
-        brief = banking_selectors.account_brief(account_number=number)
-        if brief is None:
+        # Only an account the clerk may act on (banking's rule): any other answers as a
+        # number with no account, so the page tells an outsider nothing about it.
+        account = banking_selectors.account_for(actor=request.user, account_number=number)
+        if account is None:
             raise banking_exceptions.AccountNotFound
-        if brief.status != "active":
+        if account.status != "active":
             raise banking_exceptions.AccountNotActive
         if total <= settings.BANKING_OTP_THRESHOLD_PAISE:
             context.update(not_needed=True, total=total, threshold=settings.BANKING_OTP_THRESHOLD_PAISE)
-        elif brief.balance_paise < total:
+        elif account.ledger.balance_paise < total:
             raise banking_exceptions.InsufficientFunds  # a code the booking could never use: don't send it
         else:
             context.update(

@@ -457,6 +457,7 @@ def reversal_payload(request_row) -> dict:
         "requested_at": request_row.requested_at.isoformat(),
         "decided_by": request_row.decided_by_id,
         "reversal_entry_id": request_row.reversal_entry_id,
+        "payment_id": request_row.payment_id,  # set on a request to refund a payment
     }
 
 
@@ -553,15 +554,19 @@ class UpiCancelView(APIView):
 
 class PaymentRefundView(APIView):
     @extend_schema(
-        request=serializers.ReasonSerializer, responses={200: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
+        request=serializers.ReasonSerializer, responses={202: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
     )
     def post(self, request: Request, payment_id: int) -> HttpResponse:
+        """Ask for a refund (maker-checker): 202 with a pending request that a postmaster,
+        not the asker, approves at reversals/{id}/approve/; nothing moves until then.
+        A payment that belongs to a booking (or a fee, a visit) is refunded through its
+        owner's flow: 409 payment_owned."""
         payment = _payment_for(request, payment_id)
         data = _valid(serializers.ReasonSerializer, request.data)
 
         def run():
-            return 200, payment_payload(
-                services.payment_refund(payment_id=payment.pk, reason=data["reason"], actor=request.user)
+            return 202, reversal_payload(
+                services.payment_refund_request(payment_id=payment.pk, reason=data["reason"], actor=request.user)
             )
 
         return money_response(request, scope=f"banking.refund:{payment.pk}", run=run)

@@ -44,3 +44,24 @@ def test_the_command_exits_non_zero(open_account):
     with pytest.raises(SystemExit) as caught:
         ManagementUtility(["manage.py", "ledger_check"]).execute()
     assert caught.value.code == 1
+
+
+def test_a_closed_account_holding_money_is_found(open_account, capsys):
+    account = open_account(100_00)
+    with connection.cursor() as cursor:  # closed behind the ledger's back, balance and all
+        cursor.execute("UPDATE banking_savingsaccount SET status = 'closed' WHERE id = %s", [account.pk])
+    with pytest.raises(CommandError, match="2 problem"):
+        call_command("ledger_check")
+    err = capsys.readouterr().err
+    assert f"savings account {account.number} is closed but holds 10000 paise" in err
+    assert f"savings account {account.number} is closed but its balance row takes postings" in err
+
+
+def test_frozen_and_closed_accounts_refuse_postings_on_their_balance_row(open_account, clerk, postmaster):
+    frozen, closed = open_account(100_00), open_account()
+    services.account_status_change(account_number=frozen.number, new_status="frozen", reason="r", actor=postmaster)
+    services.account_status_change(account_number=closed.number, new_status="closed", reason="r", actor=postmaster)
+    assert services.ledger_check_run().ok
+    services.account_status_change(account_number=frozen.number, new_status="active", reason="r", actor=postmaster)
+    services.fee_charge(account_number=frozen.number, amount_paise=1_00, actor=clerk)  # takes postings again
+    assert services.ledger_check_run().ok

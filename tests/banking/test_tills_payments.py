@@ -71,7 +71,7 @@ def test_a_till_never_pays_out_cash_it_does_not_hold(open_account, office):
     assert services.till_balance(till_id=small_till) == 100_00
 
 
-def test_cash_payment_goes_to_income_and_gst(clerk, office, till_id):
+def test_cash_payment_goes_to_income_and_gst(clerk, postmaster, office, till_id):
     before = services.till_balance(till_id=till_id)
     payment = services.payment_take(
         office_id=office.pk,
@@ -96,12 +96,16 @@ def test_cash_payment_goes_to_income_and_gst(clerk, office, till_id):
             till_id=till_id,
             actor=clerk,
         )
-    refunded = services.payment_refund(payment_id=payment.pk, reason="booking cancelled", actor=clerk)
-    assert refunded.status == "refunded"
+    # A refund is maker-checker: the clerk asks, the postmaster approves.
+    request = services.payment_refund_request(payment_id=payment.pk, reason="booking cancelled", actor=clerk)
+    assert services.till_balance(till_id=till_id) == before + 61_36  # nothing moved yet
+    services.reversal_approve(request_id=request.pk, actor=postmaster)
+    payment.refresh_from_db()
+    assert payment.status == "refunded"
     assert services.till_balance(till_id=till_id) == before
     assert selectors.ledger_sums(office_id=office.pk)[Kind.POSTAGE_INCOME] == 0
     with pytest.raises(PaymentInvalidTransition):
-        services.payment_refund(payment_id=payment.pk, reason="twice", actor=clerk)
+        services.payment_refund_request(payment_id=payment.pk, reason="twice", actor=clerk)
 
 
 def test_account_payment_never_overdraws(open_account, clerk, office):

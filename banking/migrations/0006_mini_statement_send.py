@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('banking', '0003_withdrawalotp_signin_purpose'),
+        ('banking', '0005_ledger_postable'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
