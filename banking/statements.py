@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -125,6 +126,17 @@ def _description(row) -> str:
     return row.kind_label
 
 
+# The ledger writes "reversal of entry <n>: <reason>" on a reversal (banking.services);
+# a person reads only the reason, since the entry number is the ledger's own key.
+_REVERSAL_MEMO = re.compile(r"^reversal of entry \d+: ?")
+
+
+def _memo(row) -> str:
+    if row.kind == JournalEntry.Kind.REVERSAL:
+        return _REVERSAL_MEMO.sub("", row.memo)
+    return row.memo
+
+
 def document_rows(rows) -> list[DocumentRow]:
     """Selector rows (banking.selectors.StatementRow) as a person reads them, in the
     active language."""
@@ -134,7 +146,7 @@ def document_rows(rows) -> list[DocumentRow]:
             posted_at=row.posted_at,
             day=row.day,
             description=_description(row),
-            memo=row.memo,
+            memo=_memo(row),
             debit_paise=row.debit_paise,
             credit_paise=row.credit_paise,
             balance_paise=row.balance_paise,

@@ -268,20 +268,14 @@ def account_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _movement_message(request: HttpRequest, verb: str, result: dict, replayed: bool) -> None:
-    values = {
-        "amount": format_inr(result["amount_paise"]),
-        "balance": format_inr(result["balance_paise"]),
-        "entry": result["entry_id"],
-    }
+    # No journal entry number: it is the ledger's internal key, not something a clerk or customer reads.
+    values = {"amount": format_inr(result["amount_paise"]), "balance": format_inr(result["balance_paise"])}
     if replayed:
-        messages.info(
-            request,
-            _("This was already done (entry %(entry)s); nothing was posted again. Balance %(balance)s.") % values,
-        )
+        messages.info(request, _("This was already done; nothing was posted again. Balance %(balance)s.") % values)
     elif verb == "deposit":
-        messages.success(request, _("Deposited %(amount)s. Balance %(balance)s (entry %(entry)s).") % values)
+        messages.success(request, _("Deposited %(amount)s. Balance %(balance)s.") % values)
     else:
-        messages.success(request, _("Paid out %(amount)s. Balance %(balance)s (entry %(entry)s).") % values)
+        messages.success(request, _("Paid out %(amount)s. Balance %(balance)s.") % values)
 
 
 def _movement_payload(movement) -> dict:

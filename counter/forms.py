@@ -41,6 +41,20 @@ def article_count(data: QueryDict) -> int:
     return min(max(indexes, default=0) + 1, MAX_FORM_ARTICLES)
 
 
+# What the live price check may send: weights, PINs, service, add-ons, discount. Names,
+# addresses and mobiles never leave the form for it (the page filters with this pattern too).
+PRICE_FIELDS = re.compile(r"^(sender_pin|a-\d+-(service|weight_g|recipient_pin|addons|discount))$")
+
+
+def price_fields(data: QueryDict) -> QueryDict:
+    """Only the fields a price depends on; anything personal sent along is dropped."""
+    kept = QueryDict(mutable=True)
+    for key in data:
+        if PRICE_FIELDS.match(key):
+            kept.setlist(key, data.getlist(key))
+    return kept
+
+
 def booking_payload(data: QueryDict) -> tuple[list[dict], dict]:
     sender = {f: data.get(f"sender_{f}", "").strip() for f in PERSON_FIELDS}
     articles = []

@@ -273,6 +273,22 @@ def _pin_info_load(code: str) -> PinInfo:
     )
 
 
+def town_name(info: PinInfo | None) -> str:
+    """The directory's town as a person reads it: on Hindi pages, the Hindi name when the
+    town is one of our post offices (the public directory has English names only)."""
+    if info is None:
+        return ""
+    from django.utils.translation import get_language
+
+    if not (get_language() or "").startswith("hi"):
+        return info.town
+    from accounts.formatting import place_name
+    from accounts.models import PostOffice
+
+    office = PostOffice.objects.filter(pin=info.pin, name__iexact=info.town).only("name", "name_hi").first()
+    return place_name(office) if office else info.town
+
+
 def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Haversine distance in kilometres between two (latitude, longitude) points."""
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .codes import code128_data_uri, qr_data_uri
-from .models import Booking
+from .models import Addon, Booking
 from .words import amount_in_words_en, amount_in_words_hi
 
 # Labels printed in both languages, marked for the catalogue here.
@@ -53,12 +53,24 @@ def _both(label) -> dict[str, str]:
     return {"hi": hi, "en": en}
 
 
+def _addon_label(code: str):
+    """An add-on by its name; a code no longer offered prints as it was stored."""
+    return Addon(code).label if code in Addon.values else code
+
+
 def receipt_context(booking: Booking) -> dict:
     articles = list(booking.articles.all().order_by("position"))
     office = booking.office
     return {
         "booking": booking,
-        "articles": [{"row": a, "barcode": code128_data_uri(a.article_number)} for a in articles],
+        "articles": [
+            {
+                "row": a,
+                "barcode": code128_data_uri(a.article_number),
+                "addons": [_both(_addon_label(c)) for c in a.addons],
+            }
+            for a in articles
+        ],
         "labels": {key: _both(label) for key, label in LABELS.items()},
         "office_name": office.name,
         "office_name_hi": office.name_hi or office.name,

@@ -247,12 +247,13 @@ def article_block(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_POST
 @login_required
 def quote_preview(request: HttpRequest) -> HttpResponse:
-    """htmx partial: the price of what the form holds so far."""
+    """htmx partial: the price of what the form holds so far. A POST of the price fields
+    only, so no customer's name, address or mobile is ever in a URL (or an access log)."""
     _counter_staff(request)
-    articles, _payment = forms.booking_payload(request.GET)
+    articles, _payment = forms.booking_payload(forms.price_fields(request.POST))
     rows, error = [], None
     office = request.user.post_office
     for i, item in enumerate(articles):

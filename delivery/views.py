@@ -3,6 +3,7 @@ Thin: they read through selectors and change state only through services."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -41,6 +43,13 @@ def _offices_for_dispatch(exclude_id: int) -> list[tuple[int, str]]:
 
 
 # --- the postman's phone -----------------------------------------------------------------
+
+
+def _tries_left_texts() -> str:
+    """'n tries left' for every n the phone may show after a wrong code, so the line under
+    the code field follows the server's count (static/js/delivery-beat.js)."""
+    limit = settings.DELIVERY_OTP_MAX_WRONG
+    return json.dumps({n: ngettext("%(n)s try left", "%(n)s tries left", n) % {"n": n} for n in range(1, limit + 1)})
 
 
 @never_cache
@@ -73,6 +82,7 @@ def postman_home(request: HttpRequest) -> HttpResponse:
             "reasons": AttemptReason.choices,
             "receiver_kinds": [(v, label) for v, label in ReceiverKind.choices if v != ReceiverKind.SENDER],
             "today": ist_date(),
+            "tries_left_texts": _tries_left_texts(),
         },
     )
 

@@ -2,7 +2,17 @@
 
 from django import template
 
+from counter.forms import PRICE_FIELDS
+from counter.pins import town_name
+
 register = template.Library()
+register.filter("town_name", town_name)
+
+
+@register.simple_tag
+def price_fields_pattern() -> str:
+    """The live price check's field names as a JavaScript RegExp source (counter.js)."""
+    return PRICE_FIELDS.pattern
 
 
 @register.simple_tag

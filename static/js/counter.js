@@ -53,6 +53,13 @@
       });
       event.detail.parameters.index = max + 1;
     }
+    // The live price check posts only what a price depends on (weights, PINs, service,
+    // add-ons): no name, address or mobile leaves the form for it.
+    if (elt && elt.id === "quote" && elt.dataset.priceFields) {
+      var allowed = new RegExp(elt.dataset.priceFields);
+      var params = event.detail.parameters;
+      Object.keys(params).forEach(function (name) { if (!allowed.test(name)) delete params[name]; });
+    }
   });
   // A consent code is bound to the amount it was sent for: when the price changes after
   // sending, say so before the clerk books (the server refuses the stale code either way).

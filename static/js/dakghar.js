@@ -21,4 +21,39 @@
       event.detail.isError = false;
     }
   });
+  // Wide tables: a wrapper that scrolls sideways says so. It gets the keyboard focus (so
+  // arrow keys scroll it), a label, and a hint above it until its far end is in view.
+  var hintText = document.body.dataset.scrollHint || "";
+  function markScrollable(wrap) {
+    var scrollable = wrap.scrollWidth > wrap.clientWidth + 1;
+    var atEnd = wrap.scrollLeft + wrap.clientWidth >= wrap.scrollWidth - 2;
+    wrap.classList.toggle("is-scrollable", scrollable);
+    var hint = wrap.previousElementSibling;
+    if (!hint || !hint.classList.contains("scroll-hint")) {
+      if (!scrollable) return;
+      hint = document.createElement("p");
+      hint.className = "scroll-hint";
+      hint.setAttribute("aria-hidden", "true");
+      hint.textContent = hintText;
+      wrap.parentNode.insertBefore(hint, wrap);
+    }
+    hint.hidden = !scrollable || atEnd;
+    if (scrollable) {
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      if (!wrap.hasAttribute("aria-label")) wrap.setAttribute("aria-label", hintText);
+    } else if (wrap.getAttribute("role") === "region") {
+      wrap.removeAttribute("tabindex");
+      wrap.removeAttribute("role");
+    }
+  }
+  function markAll() { document.querySelectorAll(".table-wrap").forEach(markScrollable); }
+  document.addEventListener("scroll", function (event) {
+    var wrap = event.target;
+    if (wrap.classList && wrap.classList.contains("table-wrap")) markScrollable(wrap);
+  }, true);
+  window.addEventListener("resize", markAll);
+  document.addEventListener("htmx:afterSettle", markAll);
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(markAll);
+  markAll();
 })();

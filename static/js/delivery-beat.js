@@ -160,6 +160,20 @@
     });
   }
 
+  // The "n tries left" line under the code field follows the server's count: after a
+  // wrong code (details.attempts_left) and after a new code is sent (a full count again).
+  var triesLeft = JSON.parse(strings.triesLeft || "{}");
+  var maxTries = Math.max.apply(null, Object.keys(triesLeft).map(Number).concat([0]));
+  function showTriesLeft(card, left) {
+    var line = card && card.querySelector(".js-tries-left");
+    if (!line || typeof left !== "number") return;
+    line.textContent = left > 0 && triesLeft[left] ? triesLeft[left] : strings.noLiveCode;
+  }
+  function attemptsLeft(body) {
+    var details = body && body.error && body.error.details;
+    return details ? details.attempts_left : undefined;
+  }
+
   function offerLinkDown(card) {
     say(card, strings.needsLink, "warn");
     var select = card && card.querySelector(".js-attempt select");
@@ -236,13 +250,14 @@
       onlineAction(form, { otp: code }, function (answer, c) {
         form.elements.otp.value = "";
         if (answer.status === 200) { settle(c, answer.body); say(c, strings.delivered, "ok"); }
-        else say(c, errorText(answer.body), "err");
+        else { say(c, errorText(answer.body), "err"); showTriesLeft(c, attemptsLeft(answer.body)); }
       }, offerLinkDown);
     } else if (form.matches(".js-resend")) {
       event.preventDefault();
       if (!navigator.onLine) { offerLinkDown(card); return; }
       onlineAction(form, {}, function (answer, c) {
         say(c, answer.status === 200 ? strings.codeSent : errorText(answer.body), answer.status === 200 ? "ok" : "err");
+        if (answer.status === 200) showTriesLeft(c, maxTries);
       }, offerLinkDown);
     } else if (form.matches(".js-take-out")) {
       event.preventDefault();

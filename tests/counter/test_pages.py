@@ -94,7 +94,7 @@ def test_two_articles_from_the_form(window):
 def test_article_block_and_quote_partials(window):
     block = window.get("/counter/book/article/", {"index": "2"}).content.decode()
     assert 'name="a-2-weight_g"' in block
-    quote = window.get("/counter/book/quote/", form()).content.decode()
+    quote = window.post("/counter/book/quote/", form()).content.decode()
     assert "₹61.36" in quote
 
 

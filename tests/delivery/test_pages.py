@@ -111,3 +111,17 @@ def test_the_track_page_in_hindi(book, client):
     html = client.get("/track/", {"n": article.number}).content.decode()
     assert "भागलपुर प्रधान डाकघर" in html
     assert 'lang="hi"' in html
+
+
+def test_the_beat_page_carries_the_tries_left_words_for_the_phone(book, postman, postmaster, login, settings):
+    import html as html_lib
+    import json
+
+    article = book(otp=True)
+    article_out_for_delivery(article_number=article.number, postman=postman, actor=postmaster)
+    page = login(postman).get("/delivery/beat/").content.decode()
+    texts = json.loads(html_lib.unescape(re.search(r'data-tries-left="([^"]+)"', page).group(1)))
+    assert texts == {
+        str(n): f"{n} {'try' if n == 1 else 'tries'} left" for n in range(1, settings.DELIVERY_OTP_MAX_WRONG + 1)
+    }
+    assert re.search(r'class="muted small js-tries-left"[^>]*>5 tries left<', page)

@@ -74,12 +74,16 @@ def test_postman_delivers_with_the_code_from_the_sms(phone, book, postman, postm
     card = _card(page, article.number)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
 
-    # A wrong code first: the phone says how many tries are left.
+    # A wrong code first: the phone says how many tries are left, and so does the line
+    # under the code field (it read 5 when the page was drawn).
+    tries = card.locator(".js-tries-left")
+    assert tries.inner_text() == "5 tries left"
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     card.locator("input[name=otp]").fill(wrong)
     card.locator(".js-deliver-otp button[type=submit]").click()
     card.locator(".beat-msg.err").wait_for()
     assert "4" in card.locator(".beat-msg").inner_text()
+    assert tries.inner_text() == "4 tries left"
 
     card.locator("input[name=otp]").fill(code)
     card.locator(".js-deliver-otp button[type=submit]").click()
