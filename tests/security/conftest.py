@@ -362,3 +362,17 @@ def state_snapshot() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(_state_sql())
         return cursor.fetchone()
+
+
+def pytest_collection_modifyitems(config, items):
+    """schemathesis makes one test per API operation at collection; the operations that
+    answer 5xx today (KNOWN_5XX of test_schemathesis, by operation id) are strict xfail."""
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        module = getattr(item, "module", None)
+        known = getattr(module, "KNOWN_5XX", None)
+        if label is None or known is None:
+            continue
+        reason = known.get(module.OPERATION_IDS.get(label, ""))
+        if reason:
+            item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
