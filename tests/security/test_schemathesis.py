@@ -37,7 +37,7 @@ from config.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 5
 
 
 def _schema_document() -> dict:
