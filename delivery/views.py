@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,7 +24,7 @@ from accounts.typed import ascii_int
 
 from . import selectors, services
 from .clock import ist_date
-from .exceptions import ArticleNotFound, InvalidArticleNumber
+from .exceptions import ArticleNotFound, BagNotFound, InvalidArticleNumber
 from .models import AttemptReason, ReceiverKind
 from .permissions import MAIL_ROOM_ROLES, OFFICE_ROLES, access_article_for, access_bag_for, office_of, require_at_office
 from .s10 import s10_display
@@ -227,7 +227,10 @@ def receive(request: HttpRequest) -> HttpResponse:
 @login_required
 def manifest(request: HttpRequest, bag: str) -> HttpResponse:
     """The bag's printable manifest."""
-    row = access_bag_for(request.user, bag)
+    try:
+        row = access_bag_for(request.user, bag)
+    except BagNotFound as exc:  # missing and not-yours alike: the plain 404 page
+        raise Http404 from exc
     items = selectors.bag_items(row)
     return render(
         request,

@@ -80,3 +80,9 @@ def test_the_dispatch_page_refuses_an_office_in_other_digits(client, clerk, book
     response = client.post("/delivery/office/dispatch/", {"numbers": article.number, "to_office": to_office})
     assert response.status_code == 400
     assert "Choose the office to send the bag to." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_manifest_of_a_bag_that_does_not_exist_is_a_plain_404(login, postmaster):
+    response = login(postmaster).get("/delivery/bags/BG99999999/")
+    assert response.status_code == 404

@@ -54,7 +54,6 @@ def article(world) -> str:
     return world.article
 
 
-@pytest.mark.xfail(reason=ITEM_4, strict=True)
 def test_tracking_api(article):
     client, limit = Client(), rate_of("track")
     index, refused = first_refusal(lambda: client.get(f"/api/v1/track/{article}/", **spoofed()), limit)
@@ -62,7 +61,6 @@ def test_tracking_api(article):
     assert_error_shape(refused)
 
 
-@pytest.mark.xfail(reason=ITEM_4, strict=True)
 def test_tracking_page(article):
     client, limit = Client(), rate_of("track")
     index, refused = first_refusal(lambda: client.get("/track/", {"n": article}, **spoofed()), limit)
@@ -70,7 +68,6 @@ def test_tracking_page(article):
     assert "Too many look-ups" in refused.content.decode()
 
 
-@pytest.mark.xfail(reason=ITEM_4, strict=True)
 def test_token_api(db):
     """Wrong passwords for ever new usernames (so the per-username lockout never counts)."""
     client, limit = Client(), rate_of("token")
@@ -85,7 +82,6 @@ def test_token_api(db):
     assert_error_shape(refused)
 
 
-@pytest.mark.xfail(reason=ITEM_4, strict=True)
 def test_tariff_api(reference_data):
     client, limit = Client(), rate_of("counter_tariff_anon")
     query = {"service": "speed_post", "weight_g": "40", "origin_pin": "812001", "dest_pin": "800001"}

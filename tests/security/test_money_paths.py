@@ -57,7 +57,6 @@ def test_the_holders_own_office_can_pay_from_the_account(world, client_as):
     assert money(world)["balance"] == before["balance"] - response.json()["total_paise"]
 
 
-@pytest.mark.xfail(reason=ITEM_1, strict=True)
 @pytest.mark.parametrize("persona", STRANGERS)
 def test_another_offices_clerk_cannot_book_on_the_account_by_api(persona, world, client_as, staff):
     client = client_as(persona)
@@ -98,7 +97,6 @@ def booking_form(number: str, *, parcels: int = 1, weight_g: str = "40") -> dict
     return data
 
 
-@pytest.mark.xfail(reason=ITEM_1, strict=True)
 @pytest.mark.parametrize("persona", STRANGERS)
 def test_another_offices_clerk_cannot_book_on_the_account_by_page(persona, world, client_as, staff):
     client = client_as(persona)
@@ -118,7 +116,6 @@ def _visible(response, number: str) -> tuple[int, str]:
     return response.status_code, text
 
 
-@pytest.mark.xfail(reason=ITEM_1, strict=True)
 @pytest.mark.parametrize(
     ("persona", "form"),
     [
@@ -165,7 +162,6 @@ def _payment_state(booking: Booking, world) -> tuple:
     )
 
 
-@pytest.mark.xfail(reason=ITEM_2, strict=True)
 @pytest.mark.parametrize("method", ["cash", "account"])
 @pytest.mark.parametrize("persona", ["clerk", "postmaster"])
 def test_a_bookings_payment_is_not_refunded_through_banking(persona, method, world, client_as):
@@ -183,7 +179,6 @@ def test_a_bookings_payment_is_not_refunded_through_banking(persona, method, wor
     assert booking.status == Booking.Status.PAID
 
 
-@pytest.mark.xfail(reason=ITEM_2, strict=True)
 @pytest.mark.parametrize("persona", ["clerk", "postmaster"])
 def test_a_bookings_upi_payment_is_not_cancelled_through_banking(persona, world, client_as):
     booking = _booking(client_as("clerk"), {"method": "upi"})
@@ -211,9 +206,6 @@ def test_the_counter_cancellation_is_the_way_to_refund(world, client_as):
     assert Payment.objects.get(pk=booking.payment_id).status == "refunded"
 
 
-@pytest.mark.xfail(
-    reason="not listed in issue 8 (item 2's sibling): banking's upi-confirm of a booking's payment", strict=True
-)
 def test_confirming_a_bookings_upi_payment_through_banking_does_not_split_them(world, client_as):
     """Either banking refuses, or the booking is paid with it: never money taken for a
     booking that still waits for its payment (and can then be cancelled unpaid)."""
