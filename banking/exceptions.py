@@ -70,6 +70,18 @@ class TillNotOpen(BankingError):
     default_message = _("Open your till before taking or paying out cash.")
 
 
+class OfficeDayClosed(BankingError):
+    code = "office_day_closed"
+    status = 409
+    default_message = _("The office day is closed: no till opens and no cash moves through a till until tomorrow.")
+
+
+class TillsStillOpen(BankingError):
+    code = "tills_still_open"
+    status = 409
+    default_message = _("Every till of the office must be closed first.")
+
+
 class TillAlreadyOpen(BankingError):
     code = "till_already_open"
     status = 409

@@ -246,6 +246,26 @@ class Till(models.Model):
         return f"{_('Till')} #{self.pk}"
 
 
+class ClosedOfficeDay(models.Model):
+    """An office day whose cash is closed (the postmaster closed the day at the counter):
+    no till of the office opens, and no cash moves through one, on that Indian date."""
+
+    office = models.ForeignKey(
+        "accounts.PostOffice", on_delete=models.PROTECT, related_name="+", verbose_name=_("post office")
+    )
+    day = models.DateField(_("day"))
+    closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "day"], name="banking_office_day_closed_once")]
+        verbose_name = _("closed office day")
+        verbose_name_plural = _("closed office days")
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.day}"
+
+
 class JournalEntry(models.Model):
     class Kind(models.TextChoices):
         DEPOSIT = "deposit", _("Cash deposit")

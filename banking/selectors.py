@@ -21,6 +21,7 @@ from accounts.rawsql import model_from_row
 
 from .models import (
     CapBreach,
+    ClosedOfficeDay,
     Customer,
     JournalEntry,
     LedgerAccount,
@@ -57,6 +58,37 @@ def balance_of(*, account_number: str) -> int:
 def till_balance(*, till_id: int) -> int:
     """The cash the till should hold now (paise)."""
     return Till.objects.filter(pk=till_id).values_list("ledger__balance_paise", flat=True).get()
+
+
+def till_balances(*, till_ids: list[int]) -> dict[int, int]:
+    """{till id: the cash it should hold now}, for many tills in one query."""
+    return dict(Till.objects.filter(pk__in=till_ids).values_list("pk", "ledger__balance_paise"))
+
+
+def office_day_closed(*, office_id: int, day: date) -> bool:
+    """Whether the office's cash day is closed (no till opens, no cash moves through one)."""
+    return ClosedOfficeDay.objects.filter(office_id=office_id, day=day).exists()
+
+
+@dataclass(frozen=True)
+class TillMovement:
+    kind: str  # a JournalEntry.Kind: till_open, payment, deposit, withdrawal, refund, reversal
+    count: int
+    paise: int  # signed: cash into the drawer is positive
+
+
+def till_cash_movements(*, till_id: int) -> list[TillMovement]:
+    """Every movement of the till's cash grouped by kind of entry, in one query; the
+    close (which empties the drawer into the vault) is left out, so the lines add up
+    to the cash the drawer should hold (or held when it was counted)."""
+    rows = (
+        Posting.objects.filter(account__till__pk=till_id)
+        .exclude(entry__kind=JournalEntry.Kind.TILL_CLOSE)
+        .values("entry__kind")
+        .annotate(n=Count("id"), total=Sum("amount_paise"))
+        .order_by("entry__kind")
+    )
+    return [TillMovement(row["entry__kind"], row["n"], row["total"]) for row in rows]
 
 
 def open_till_for(*, clerk_id: int) -> Till | None:

@@ -36,6 +36,7 @@ from accounts.models import PostOffice, Role
 from notify.services import sms_queue
 
 from . import selectors
+from .dayclose import office_day_cash_close_in_transaction, office_day_open_check
 from .exceptions import (
     AccountNotActive,
     AccountNotEmpty,
@@ -49,6 +50,7 @@ from .exceptions import (
     InvalidUtr,
     MakerCheckerViolation,
     NotReversible,
+    OfficeDayClosed,
     OverCap,
     PaymentDuplicate,
     PaymentInvalidTransition,
@@ -110,6 +112,7 @@ __all__ = [
     "idempotency_purge",
     "idempotent",
     "ledger_check_run",
+    "office_day_cash_close_in_transaction",
     "payment_refund",
     "payment_refund_request",
     "payment_take",
@@ -419,11 +422,15 @@ def _till_lock(till_id: int | None, actor) -> Till:
         raise TillNotOpen
     # Raw SQL: this runs on every cash movement, and the ORM's compiler costs more CPU
     # than the query itself.
+    # The last column says whether the till's office day is closed: a till cannot be
+    # open then (office_day_cash_close_in_transaction), but say so rather than trust it.
     sql = (
-        "SELECT t.id, t.office_id, t.ledger_id, l.kind, l.balance_paise FROM banking_till t"
+        "SELECT t.id, t.office_id, t.ledger_id, l.kind, l.balance_paise,"
+        " EXISTS (SELECT 1 FROM banking_closedofficeday d WHERE d.office_id = t.office_id AND d.day = %s)"
+        " FROM banking_till t"
         " JOIN banking_ledgeraccount l ON l.id = t.ledger_id WHERE t.clerk_id = %s AND t.status = 'open'"
     )
-    params = [actor.pk]
+    params = [timezone.localdate(), actor.pk]
     if till_id is not None:
         sql += " AND t.id = %s"
         params.append(till_id)
@@ -433,8 +440,13 @@ def _till_lock(till_id: int | None, actor) -> Till:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
+        # Only on this error path: tell a clerk whose office day is closed why.
+        if getattr(actor, "post_office_id", None):
+            office_day_open_check(office_id=actor.post_office_id)
         raise TillNotOpen
-    till_pk, office_id, ledger_id, kind, balance = row
+    till_pk, office_id, ledger_id, kind, balance, day_closed = row
+    if day_closed:
+        raise OfficeDayClosed
     till = Till.from_db(
         connection.alias,
         ["id", "office_id", "clerk_id", "ledger_id", "status"],
@@ -628,6 +640,10 @@ def till_open(*, office_id: int, clerk_id: int, opening_paise: int, actor) -> in
     if clerk is None or clerk.role not in (Role.COUNTER_CLERK, Role.POSTMASTER) or clerk.post_office_id != office_id:
         raise TillClerkInvalid
     with transaction.atomic():
+        # The office row first (the lock a day close takes): a close in flight finishes
+        # before this looks, and no close can pass between this look and the insert.
+        PostOffice.objects.select_for_update(no_key=True).filter(pk=office_id).first()
+        office_day_open_check(office_id=office_id)
         ledger = LedgerAccount.objects.create(kind=Kind.TILL, office_id=office_id, balance_paise=0)
         try:
             with transaction.atomic():
@@ -1122,6 +1138,8 @@ def _payment_refund_in_transaction(payment: Payment, reason: str, actor) -> Jour
     back out of the till, or of the vault when that till has closed; back into the
     customer's account; or against UPI clearing, for the bank to return."""
     original = payment.entry
+    # A refund moves the office's cash (till, vault) or its books: not on a closed day.
+    office_day_open_check(office_id=payment.office_id)
     if payment.till_id:
         _till_lock_if_open(payment.till_id)
     payment.refund_entry = entry_post_in_transaction(

@@ -55,10 +55,11 @@ def access_session_for(user: User, session_id: int) -> TillSession:
 
 
 def access_cancel_request_for(user: User, request_id: int) -> CancelRequest:
-    """Only the postmaster of the booking's office decides."""
+    """Only the postmaster of the booking's office decides. The role is checked first, so
+    anyone else gets the same 403 whether or not the request exists."""
+    require_role(user, Role.POSTMASTER)
     request = CancelRequest.objects.select_related("booking").filter(pk=request_id).first()
     if request is None:
         raise Http404
     _office_visible(user, request.booking.office_id)
-    require_role(user, Role.POSTMASTER)  # 403: a clerk of the office sees it, does not decide
     return request

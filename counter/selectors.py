@@ -36,6 +36,7 @@ __all__ = [
     "booking_by_receipt",
     "cancel_requests_pending",
     "ist_day_bounds",
+    "office_day_report",
     "office_day_summary",
     "open_session_for",
     "pin_info",
@@ -101,6 +102,18 @@ def _takings(bookings) -> dict:
     return by_method
 
 
+# The till's cash lines in the order a drawer is reconciled, by banking's kind of entry;
+# a kind that has not happened still shows, as zero, so the sum reads the same every day.
+CASH_LINE_KINDS = ("till_open", "payment", "deposit", "withdrawal", "refund")
+
+
+@dataclass(frozen=True)
+class CashLine:
+    kind: str  # banking's JournalEntry.Kind; the template names it
+    count: int
+    paise: int  # signed: into the drawer is positive
+
+
 @dataclass
 class SessionReport:
     session: TillSession
@@ -109,8 +122,37 @@ class SessionReport:
     by_method: dict
     refunded_paise: int
     cash_in_paise: int
-    expected_paise: int | None  # what banking's ledger says the drawer holds now (open tills)
+    expected_paise: int  # what banking's ledger says the drawer holds (held when counted)
+    cash_lines: list[CashLine] = field(default_factory=list)
     close: object | None = None
+
+    @property
+    def cash_lines_paise(self) -> int:
+        return sum(line.paise for line in self.cash_lines)
+
+    @property
+    def reconciles(self) -> bool:
+        return self.cash_lines_paise == self.expected_paise
+
+    @property
+    def takings_paise(self) -> int:
+        """Everything taken, by every method, before refunds."""
+        return sum(m["total_paise"] for m in self.by_method.values())
+
+    @property
+    def net_takings_paise(self) -> int:
+        return self.takings_paise - self.refunded_paise
+
+
+def _cash_lines(till_id: int) -> list[CashLine]:
+    by_kind = {m.kind: m for m in banking_selectors.till_cash_movements(till_id=till_id)}
+    lines = [
+        CashLine(kind, by_kind[kind].count if kind in by_kind else 0, by_kind[kind].paise if kind in by_kind else 0)
+        for kind in CASH_LINE_KINDS
+    ]
+    # Anything else that moved the drawer (a reversal approved by the postmaster) is listed too.
+    lines += [CashLine(m.kind, m.count, m.paise) for kind, m in sorted(by_kind.items()) if kind not in CASH_LINE_KINDS]
+    return lines
 
 
 def session_report(*, session_id: int) -> SessionReport:
@@ -123,15 +165,17 @@ def session_report(*, session_id: int) -> SessionReport:
     by_method = _takings(paid)
     refunded = bookings.filter(status=Booking.Status.CANCELLED).aggregate(t=Coalesce(Sum("total_paise"), 0))["t"]
     close = getattr(session, "close", None)
-    expected = None if close else banking_selectors.till_balance(till_id=session.till_id)
+    expected = close.expected_paise if close else banking_selectors.till_balance(till_id=session.till_id)
+    listed = list(bookings.order_by("created_at").prefetch_related("articles"))
     return SessionReport(
         session=session,
-        bookings=list(bookings.order_by("created_at").prefetch_related("articles")),
-        articles=sum(b.articles.count() for b in bookings),
+        bookings=listed,
+        articles=sum(len(b.articles.all()) for b in listed),  # prefetched: no query per booking
         by_method=by_method,
         refunded_paise=refunded,
         cash_in_paise=by_method["cash"]["total_paise"],
         expected_paise=expected,
+        cash_lines=_cash_lines(session.till_id),
         close=close,
     )
 
@@ -164,10 +208,16 @@ class OfficeDay:
     awaiting_upi: int
     cancel_requests: list = field(default_factory=list)
     closed: OfficeDayClose | None = None
+    frozen: bool = False  # the figures frozen when the day was closed
 
     @property
     def open_tills(self) -> int:
         return sum(1 for t in self.tills if t.is_open)
+
+    @property
+    def net_paise(self) -> int:
+        """Takings net of refunds."""
+        return self.total_paise - self.refunded_paise
 
     def as_json(self) -> dict:
         return {
@@ -179,11 +229,15 @@ class OfficeDay:
             "gst_paise": self.gst_paise,
             "cancelled": self.cancelled,
             "refunded_paise": self.refunded_paise,
+            "awaiting_upi": self.awaiting_upi,
             "tills": [
                 {
                     "session_id": t.session_id,
                     "clerk": t.clerk,
+                    "opened_at": t.opened_at.isoformat(),
                     "opening_paise": t.opening_paise,
+                    "is_open": t.is_open,
+                    "closed_at": t.closed_at.isoformat() if t.closed_at else None,
                     "expected_paise": t.expected_paise,
                     "counted_paise": t.counted_paise,
                     "difference_paise": t.difference_paise,
@@ -191,6 +245,44 @@ class OfficeDay:
                 for t in self.tills
             ],
         }
+
+    @classmethod
+    def from_snapshot(cls, close: OfficeDayClose) -> OfficeDay:
+        """The day as it was frozen at close (rows closed before the snapshot held every
+        field lack some till times: they show blank)."""
+        data = close.summary
+
+        def when(text: str | None) -> datetime | None:
+            return datetime.fromisoformat(text) if text else None
+
+        return cls(
+            office_id=close.office_id,
+            day=close.day,
+            tills=[
+                TillRow(
+                    session_id=t["session_id"],
+                    clerk=t["clerk"],
+                    opened_at=when(t.get("opened_at")),
+                    opening_paise=t["opening_paise"],
+                    is_open=bool(t.get("is_open", False)),
+                    closed_at=when(t.get("closed_at")),
+                    expected_paise=t["expected_paise"],
+                    counted_paise=t["counted_paise"],
+                    difference_paise=t["difference_paise"],
+                )
+                for t in data["tills"]
+            ],
+            bookings=data["bookings"],
+            articles=data["articles"],
+            by_method=data["by_method"],
+            total_paise=data["total_paise"],
+            gst_paise=data["gst_paise"],
+            cancelled=data["cancelled"],
+            refunded_paise=data["refunded_paise"],
+            awaiting_upi=data.get("awaiting_upi", 0),
+            closed=close,
+            frozen=True,
+        )
 
 
 def office_day_summary(*, office_id: int, day: date) -> OfficeDay:
@@ -201,6 +293,9 @@ def office_day_summary(*, office_id: int, day: date) -> OfficeDay:
         .select_related("clerk", "close")
         .order_by("opened_at")
     )
+    sessions = list(sessions)
+    # Every open till's balance in one query (not one per till).
+    balances = banking_selectors.till_balances(till_ids=[s.till_id for s in sessions if not hasattr(s, "close")])
     tills = []
     for s in sessions:
         close = getattr(s, "close", None)
@@ -212,7 +307,7 @@ def office_day_summary(*, office_id: int, day: date) -> OfficeDay:
                 opening_paise=s.opening_paise,
                 is_open=close is None,
                 closed_at=close.closed_at if close else None,
-                expected_paise=close.expected_paise if close else banking_selectors.till_balance(till_id=s.till_id),
+                expected_paise=close.expected_paise if close else balances[s.till_id],
                 counted_paise=close.counted_paise if close else None,
                 difference_paise=close.difference_paise if close else None,
             )
@@ -239,6 +334,17 @@ def office_day_summary(*, office_id: int, day: date) -> OfficeDay:
         cancel_requests=cancel_requests_pending(office_id=office_id),
         closed=OfficeDayClose.objects.filter(office_id=office_id, day=day).first(),
     )
+
+
+def office_day_report(*, office_id: int, day: date) -> OfficeDay:
+    """The office day for its pages: once closed, the figures frozen at close (later
+    activity, which the close refuses anyway, cannot change them); until then, live."""
+    close = OfficeDayClose.objects.filter(office_id=office_id, day=day).first()
+    if close is None:
+        return office_day_summary(office_id=office_id, day=day)
+    report = OfficeDay.from_snapshot(close)
+    report.cancel_requests = cancel_requests_pending(office_id=office_id)
+    return report
 
 
 def cancel_requests_pending(*, office_id: int) -> list[CancelRequest]:

@@ -97,9 +97,21 @@ class BookingTransitionRefused(CounterError):
 
 
 class OfficeDayAlreadyClosed(CounterError):
-    code = "office_day_closed"
+    code = "office_day_already_closed"
     status = 409
     default_message = _("The office day is already closed.")
+
+
+class OfficeDayClosed(CounterError):
+    code = "office_day_closed"
+    status = 409
+    default_message = _("The office day is closed: nothing more is booked, paid or refunded at the counter today.")
+
+
+class UpiStillAwaiting(CounterError):
+    code = "upi_still_awaiting"
+    status = 409
+    default_message = _("Confirm or cancel the UPI payments still waiting for their UTR first.")
 
 
 class TillsStillOpen(CounterError):
@@ -153,6 +165,13 @@ def _now():
     return timezone.now()
 
 
+def _office_day_open_check(office_id: int) -> None:
+    """Refuse a write to the counter's day once the postmaster has closed it (today, IST)."""
+    day = timezone.localdate()
+    if OfficeDayClose.objects.filter(office_id=office_id, day=day).exists():
+        raise OfficeDayClosed(details={"day": day.isoformat()})
+
+
 # --- tills ----------------------------------------------------------------------------------
 
 
@@ -199,14 +218,26 @@ def till_session_close(*, session_id: int, denominations: object, actor: User) -
 
 
 def office_day_close(*, office_id: int, day: date, actor: User) -> OfficeDayClose:
-    """The postmaster closes the office's day: every till opened that day must be closed.
-    The summary is frozen into the close record."""
+    """The postmaster closes the office's day: every till must be closed and no UPI
+    payment of the day still waiting. The day's report is frozen into the close record
+    (the report page shows that copy), and banking closes the office's cash day, so no
+    till opens and nothing books, pays or refunds at the counter for the rest of it."""
     with transaction.atomic():
+        # The office row first, as banking's till_open does: no till opens meanwhile.
         office = PostOffice.objects.select_for_update().get(pk=office_id)
         if OfficeDayClose.objects.filter(office=office, day=day).exists():
             raise OfficeDayAlreadyClosed
         if TillSession.objects.filter(office=office, close__isnull=True).exists():
             raise TillsStillOpen
+        start, end = selectors.ist_day_bounds(day)
+        if Booking.objects.filter(
+            office=office, status=S.AWAITING_PAYMENT, created_at__gte=start, created_at__lt=end
+        ).exists():
+            raise UpiStillAwaiting
+        try:
+            banking.office_day_cash_close_in_transaction(office_id=office.pk, day=day, actor=actor)
+        except banking_exceptions.TillsStillOpen:
+            raise TillsStillOpen from None
         summary = selectors.office_day_summary(office_id=office.pk, day=day).as_json()
         return OfficeDayClose.objects.create(office=office, day=day, summary=summary, closed_at=_now(), closed_by=actor)
 
@@ -344,9 +375,11 @@ def booking_create(
         raise BadInput(_("The form has expired. Open it again."), details={"idempotency_key": "1 to 80 characters"})
     # A second click after the first booking committed: answer with it, without drawing
     # a receipt number (a concurrent duplicate is caught by the claim below instead).
-    existing_id, session_id, till_id = _booking_start(clerk, key)
+    existing_id, session_id, till_id, day_closed = _booking_start(clerk, key, office.pk)
     if existing_id is not None:
         return BookingResult(Booking.objects.get(pk=existing_id), True)
+    if day_closed:
+        raise OfficeDayClosed
     if not isinstance(payment, dict) or payment.get("method") not in Booking.Method.values:
         raise BadInput(
             _("Choose cash, UPI or a savings account."), details={"payment.method": list(Booking.Method.values)}
@@ -400,6 +433,11 @@ def booking_create(
         booking_id = rawsql.insert_returning(Booking, values, conflict=("clerk", "idempotency_key"))
         if booking_id is None:
             return BookingResult(Booking.objects.get(clerk=clerk, idempotency_key=key), True)
+        if method != Booking.Method.CASH:
+            # A day close that committed since _booking_start: look again, now that this
+            # insert has waited out the close's lock on the office row. Cash needs no second
+            # look: its till is locked below, and a closed day has no open till.
+            _office_day_open_check(office.pk)
 
         rows = []
         for position, line in enumerate(lines, start=1):
@@ -478,7 +516,9 @@ def booking_create(
 # The clerk's booking with this idempotency key (almost always none) and their open till
 # session, in one round trip: every booking asks both.
 _BOOKING_START_SQL = (
-    "SELECT b.id, s.id, s.till_id FROM (SELECT 1) AS one"
+    "SELECT b.id, s.id, s.till_id,"
+    " EXISTS (SELECT 1 FROM counter_officedayclose d WHERE d.office_id = %s AND d.day = %s)"
+    " FROM (SELECT 1) AS one"
     " LEFT JOIN counter_booking b ON b.clerk_id = %s AND b.idempotency_key = %s"
     " LEFT JOIN counter_tillsession s ON s.id = ("
     "  SELECT o.id FROM counter_tillsession o WHERE o.clerk_id = %s"
@@ -487,10 +527,12 @@ _BOOKING_START_SQL = (
 )
 
 
-def _booking_start(clerk: User, key: str) -> tuple[int | None, int | None, int | None]:
-    """(id of the booking made with `key`, open till session id, its till id); None when
-    there is none. The session is the one open_session_for gives."""
-    return rawsql.execute(_BOOKING_START_SQL, [clerk.pk, key, clerk.pk])[0]
+def _booking_start(clerk: User, key: str, office_id: int) -> tuple[int | None, int | None, int | None, bool]:
+    """(id of the booking made with `key`, open till session id, its till id, whether the
+    office day is closed); None when there is none. The session is the one
+    open_session_for gives."""
+    row = rawsql.execute(_BOOKING_START_SQL, [office_id, timezone.localdate(), clerk.pk, key, clerk.pk])[0]
+    return row[0], row[1], row[2], bool(row[3])
 
 
 def _booking_lock(booking_id: int) -> Booking:
@@ -504,6 +546,7 @@ def booking_upi_confirm(*, booking_id: int, utr: str, actor: User) -> Booking:
     """The customer paid by UPI: the clerk types the 12-digit UTR from the customer's phone."""
     with transaction.atomic():
         booking = _booking_lock(booking_id)
+        _office_day_open_check(booking.office_id)
         if S.PAID not in BOOKING_TRANSITIONS[booking.status]:
             raise BookingTransitionRefused(details={"status": booking.status})
         utr = str(utr or "").strip()
@@ -520,6 +563,7 @@ def booking_upi_cancel(*, booking_id: int, reason: str, actor: User) -> Booking:
     reason = (reason or "").strip() or str(_("UPI payment not received"))
     with transaction.atomic():
         booking = _booking_lock(booking_id)
+        _office_day_open_check(booking.office_id)
         if S.VOID not in BOOKING_TRANSITIONS[booking.status]:
             raise BookingTransitionRefused(details={"status": booking.status})
         banking.upi_payment_cancel(payment_id=booking.payment_id, actor=actor, reason=reason, owner=PAYMENT_OWNER)
@@ -557,6 +601,7 @@ def booking_cancel_request(*, booking_id: int, reason: str, actor: User) -> Canc
         raise BadInput(_("Give the reason for cancelling."), details={"reason": _("Required.")})
     with transaction.atomic():
         booking = _booking_lock(booking_id)
+        _office_day_open_check(booking.office_id)
         _cancellable_check(booking)
         try:
             with transaction.atomic():
@@ -591,6 +636,7 @@ def booking_cancel_approve(*, request_id: int, actor: User) -> CancelRequest:
         request = _request_lock(request_id)
         if request.requested_by_id == actor.pk:
             raise MakerChecker
+        _office_day_open_check(booking.office_id)
         _cancellable_check(booking)
         for number in _article_numbers(booking):
             delivery.article_cancel(article_number=number, reason=request.reason, actor=actor)

@@ -394,7 +394,7 @@ def office_home(request: HttpRequest) -> HttpResponse:
         request,
         "counter/office_home.html",
         {
-            "day": selectors.office_day_summary(office_id=office_id, day=today),
+            "day": selectors.office_day_report(office_id=office_id, day=today),
             "awaiting": selectors.bookings_awaiting_upi(office_id=office_id),
             "ledger_check": banking_selectors.ledger_check_latest(),
             "office": request.user.post_office,
@@ -402,12 +402,36 @@ def office_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _confirmed(request: HttpRequest) -> bool:
+    """An irreversible action runs only on its second POST, from the confirmation page
+    (a plain form: works without JavaScript and by keyboard alone)."""
+    return request.POST.get("confirm") == "1"
+
+
 @require_POST
 @login_required
 def cancel_decide(request: HttpRequest, request_id: int) -> HttpResponse:
     cancel = access_cancel_request_for(request.user, request_id)
+    approve = request.POST.get("decision") == "approve"
+    if approve and not _confirmed(request):
+        return render(
+            request,
+            "counter/confirm.html",
+            {
+                "title": _("Approve the cancellation and refund?"),
+                "message": _(
+                    "Receipt %(receipt)s: its articles are cancelled and %(amount)s is refunded. This cannot be undone."
+                )
+                % {"receipt": cancel.booking.receipt_number, "amount": format_inr(cancel.booking.total_paise)},
+                "detail": cancel.reason,
+                "action": reverse("counter:cancel_decide", args=[cancel.pk]),
+                "fields": {"decision": "approve"},
+                "confirm_label": _("Approve and refund"),
+                "back_url": reverse("counter:office_home"),
+            },
+        )
     try:
-        if request.POST.get("decision") == "approve":
+        if approve:
             services.booking_cancel_approve(request_id=cancel.pk, actor=request.user)
             messages.success(request, _("Cancellation approved and refunded."))
         else:
@@ -422,6 +446,24 @@ def cancel_decide(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 def office_day_close(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.POSTMASTER)
+    if not _confirmed(request):
+        day = selectors.office_day_summary(office_id=request.user.post_office_id, day=timezone.localdate())
+        return render(
+            request,
+            "counter/confirm.html",
+            {
+                "title": _("Close the office day?"),
+                "message": _(
+                    "The day's figures are frozen as they are now. No till opens and nothing is booked, paid or "
+                    "refunded at the counter until tomorrow. This cannot be undone."
+                ),
+                "day": day,
+                "action": reverse("counter:office_day_close"),
+                "fields": {},
+                "confirm_label": _("Close the office day"),
+                "back_url": reverse("counter:office_home"),
+            },
+        )
     try:
         services.office_day_close(office_id=request.user.post_office_id, day=timezone.localdate(), actor=request.user)
     except DomainError as exc:
@@ -437,5 +479,5 @@ def office_report(request: HttpRequest) -> HttpResponse:
     """The office's day report: printable."""
     require_role(request.user, Role.POSTMASTER)
     day = day_from_text(request.GET.get("day")) or timezone.localdate()
-    summary = selectors.office_day_summary(office_id=request.user.post_office_id, day=day)
+    summary = selectors.office_day_report(office_id=request.user.post_office_id, day=day)
     return render(request, "counter/office_report.html", {"day": summary, "office": request.user.post_office})

@@ -127,9 +127,14 @@ def test_postmaster_sees_the_office_and_approves_a_cancellation(window, postmast
     home = pm.get("/counter/office/").content.decode()
     assert "wrong address" in home and "1 / 1" in home
     request_id = re.search(r"/counter/office/cancellations/(\d+)/", home).group(1)
-    pm.post(f"/counter/office/cancellations/{request_id}/", {"decision": "approve"})
+    # An irreversible step asks first: the first POST only shows the confirmation.
+    asked = pm.post(f"/counter/office/cancellations/{request_id}/", {"decision": "approve"})
+    assert asked.status_code == 200 and 'name="confirm" value="1"' in asked.content.decode()
+    assert Booking.objects.get().status == "paid"
+    pm.post(f"/counter/office/cancellations/{request_id}/", {"decision": "approve", "confirm": "1"})
     assert Booking.objects.get().status == "cancelled"
-    closing = pm.post("/counter/office/close-day/")
+    assert pm.post("/counter/office/close-day/").status_code == 200  # the confirmation page
+    closing = pm.post("/counter/office/close-day/", {"confirm": "1"})
     assert closing.status_code == 302  # refused: a till is still open
     assert "Every till" in pm.get("/counter/office/").content.decode()
 
