@@ -244,3 +244,88 @@ class User(AbstractUser):
     @property
     def is_staff_role(self) -> bool:
         return self.role != Role.CITIZEN
+
+
+PLACE_FIELDS = ("post_office", "police_station", "district", "service_centre")
+
+
+class RoleChange(models.Model):
+    """One change of a user's role or place, written by accounts.services.user_role_change
+    (the only way to change them). Append-only: the audit trail of who may see what."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_changes", verbose_name=_("user"))
+    old_role = models.CharField(_("old role"), max_length=24, choices=Role.choices, blank=True)
+    new_role = models.CharField(_("new role"), max_length=24, choices=Role.choices)
+    # {"post_office": 3} and the like: the place fields that were set, by id.
+    old_place = models.JSONField(_("old place"), default=dict, blank=True)
+    new_place = models.JSONField(_("new place"), default=dict, blank=True)
+    old_place_label = models.CharField(_("old place (as it was named)"), max_length=200, blank=True)
+    new_place_label = models.CharField(_("new place (as it was named)"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="role_changes_made", verbose_name=_("changed by")
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.old_role or '-'} -> {self.new_role}"
+
+
+e164_validator = RegexValidator(
+    r"^\+[1-9][0-9]{7,14}$", _("A mobile number in international form: + and the country code, then the number.")
+)
+
+
+class Citizen(models.Model):
+    """A member of the public, known by a mobile number they proved is theirs (a
+    one-time code sent to it: accounts.citizen_codes). Not a staff User, and never
+    becomes one; signed in by a session of its own (accounts.citizen)."""
+
+    mobile = models.CharField(_("mobile"), max_length=16, unique=True, validators=[e164_validator])
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=[("hi", "हिन्दी"), ("en", "English")], default="hi"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("citizen")
+        verbose_name_plural = _("citizens")
+
+    def __str__(self) -> str:
+        return self.mobile[:-4] + "XXXX" if len(self.mobile) > 4 else self.mobile
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+
+class CitizenCode(models.Model):
+    """A one-time code sent to a citizen's mobile (the rules: accounts.citizen_codes).
+    Only a salted HMAC of the code is kept."""
+
+    class Purpose(models.TextChoices):
+        SIGNIN = "signin", _("Sign-in")
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="codes", verbose_name=_("citizen"))
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    code_hash = models.CharField(_("code (salted HMAC)"), max_length=128)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("tries"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    superseded = models.BooleanField(_("replaced by a newer code"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["citizen", "purpose", "created_at"], name="citizen_code_recent")]
+        verbose_name = _("citizen one-time code")
+        verbose_name_plural = _("citizen one-time codes")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} code for {self.citizen}"

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
-from .models import District, PoliceStation, PoliceStationArea, PostOffice, Role, ServiceCentre, State, User
+from .models import Citizen, District, PoliceStation, PoliceStationArea, PostOffice, Role, ServiceCentre, State, User
 
 # (name, name_hi, kind, pin, latitude, longitude): Bhagalpur head office and sub offices.
 # Names, PINs and kinds from India Post's All India Pincode Directory (data.gov.in; the
@@ -237,3 +238,18 @@ def demo_users(places: DemoPlaces, *, password: str) -> dict[str, User]:
     users = {name: _user(places, name, *spec, password) for name, spec in DEMO_USERS.items()}
     users[OUTSIDER[0]] = _user(places, *OUTSIDER, password)
     return users
+
+
+# The demo citizen: a verified mobile (not a staff User). Signs in at /citizen/sign-in/
+# with a code sent by SMS (printed on the console in development).
+CITIZEN_MOBILE = "+919876500001"
+
+
+def demo_citizen() -> Citizen:
+    citizen, _created = Citizen.objects.get_or_create(
+        mobile=CITIZEN_MOBILE, defaults={"preferred_language": "hi", "verified_at": timezone.now()}
+    )
+    if citizen.verified_at is None:
+        Citizen.objects.filter(pk=citizen.pk).update(verified_at=timezone.now())
+        citizen.refresh_from_db()
+    return citizen

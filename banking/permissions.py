@@ -1,9 +1,11 @@
 """Access on a user's behalf to banking objects.
 
-Savings accounts, tills and reversal requests belong to a post office. Its counter
-clerks and postmaster see them, and so do the clerks and postmaster of its head
-office; an administrator sees everything. Anyone else: PermissionDenied. A number
-or id that does not exist: Http404.
+Savings accounts, tills and reversal requests belong to a post office. The banking
+roles (counter clerk, postmaster) among the staff who serve that office see them
+(accounts.selectors: its own staff and those of its head office); an administrator
+sees everything. A role with no banking business gets PermissionDenied whatever the
+object; for everyone else, an object outside their offices is answered exactly like
+one that does not exist: Http404, so nobody learns which numbers are taken.
 """
 
 from __future__ import annotations
@@ -12,26 +14,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import PostOffice, Role, User
+from accounts.selectors import offices_served_by as _offices_served_by
 
 from .models import ReversalRequest, SavingsAccount, Till
 from .numbers import account_number_valid
 from .selectors import BANKING_ROLES, account_allowed_for, banking_office_allowed, savings_account_get
 
 
-def offices_served_by(user: User) -> list[int] | None:
+def offices_served_by(user: User) -> set[int] | None:
     """Ids of the offices whose banking a user may act for; None means every office."""
-    if user.role == Role.ADMINISTRATOR:
-        return None
-    if user.role not in BANKING_ROLES or user.post_office_id is None:
-        return []
-    subs = list(PostOffice.objects.filter(head_office_id=user.post_office_id).values_list("pk", flat=True))
-    return [user.post_office_id, *subs]
-
-
-def _office_allowed(user: User, office_id: int, head_office_id: int | None) -> bool:
-    # The rule lives in selectors: the services that debit an account for another app
-    # apply the very same one.
-    return banking_office_allowed(user, office_id=office_id, head_office_id=head_office_id)
+    if user.role != Role.ADMINISTRATOR and user.role not in BANKING_ROLES:
+        return set()
+    return _offices_served_by(user)
 
 
 def require_banking_staff(user: User) -> None:
@@ -45,41 +39,35 @@ def access_account_for(user: User, number: str) -> SavingsAccount:
     if not isinstance(number, str) or not account_number_valid(number):
         raise Http404
     account = savings_account_get(number=number)  # with ledger, holder and office, one query
-    if account is None:
+    if account is None or not account_allowed_for(user, account):
         raise Http404
-    if not account_allowed_for(user, account):
-        raise PermissionDenied
     return account
 
 
 def access_till_for(user: User, till_id: int) -> Till:
-    """A till: its own clerk, or the postmaster (or head-office staff) of its office."""
+    """A till: its own clerk, or the postmaster of an office that serves its office."""
     require_banking_staff(user)
     till = Till.objects.select_related("ledger", "office").filter(pk=till_id).first()
     if till is None:
         raise Http404
     if till.clerk_id == user.pk or user.role == Role.ADMINISTRATOR:
         return till
-    if user.role == Role.POSTMASTER and _office_allowed(user, till.office_id, till.office.head_office_id):
+    if user.role == Role.POSTMASTER and banking_office_allowed(user, office=till.office):
         return till
-    raise PermissionDenied
+    raise Http404
 
 
 def access_office_for_banking(user: User, office_id: int) -> PostOffice:
     require_banking_staff(user)
     office = PostOffice.objects.filter(pk=office_id).first()
-    if office is None:
+    if office is None or not banking_office_allowed(user, office=office):
         raise Http404
-    if not _office_allowed(user, office.pk, office.head_office_id):
-        raise PermissionDenied
     return office
 
 
 def access_reversal_request_for(user: User, request_id: int) -> ReversalRequest:
     require_banking_staff(user)
     request = ReversalRequest.objects.select_related("office", "entry").filter(pk=request_id).first()
-    if request is None:
+    if request is None or not banking_office_allowed(user, office=request.office):
         raise Http404
-    if not _office_allowed(user, request.office_id, request.office.head_office_id):
-        raise PermissionDenied
     return request

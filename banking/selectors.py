@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.exceptions import NotFound
 from accounts.models import PostOffice, Role
 from accounts.rawsql import model_from_row
+from accounts.selectors import user_serves_office
 
 from .models import (
     CapBreach,
@@ -148,24 +149,23 @@ def savings_account_get(*, number: str) -> SavingsAccount | None:
 BANKING_ROLES = (Role.COUNTER_CLERK, Role.POSTMASTER)
 
 
-def banking_office_allowed(user, *, office_id: int, head_office_id: int | None) -> bool:
+def banking_office_allowed(user, *, office: PostOffice) -> bool:
     """The one access rule of banking: an office's banking (its accounts, tills, requests)
-    is worked by its own clerks and postmaster and by those of its head office; an
-    administrator works every office's. The banking API's access_* functions and the
-    services that debit an account on another app's behalf (payment_take,
-    withdrawal_otp_send) all ask this, so no path applies a looser rule."""
+    is worked by the banking roles among the staff who serve the office
+    (accounts.selectors.user_serves_office: its own clerks and postmaster and those of
+    its head office); an administrator works every office's. The banking API's access_*
+    functions and the services that debit an account on another app's behalf
+    (payment_take, withdrawal_otp_send) all ask this, so no path applies a looser rule."""
     if user is None or not user.is_authenticated:
         return False
-    if user.role == Role.ADMINISTRATOR:
-        return True
-    if user.role not in BANKING_ROLES or user.post_office_id is None:
+    if user.role != Role.ADMINISTRATOR and user.role not in BANKING_ROLES:
         return False
-    return user.post_office_id in (office_id, head_office_id)
+    return user_serves_office(user, office)
 
 
 def account_allowed_for(user, account: SavingsAccount) -> bool:
     """May `user` act on `account` (read with savings_account_get: its office is loaded)?"""
-    return banking_office_allowed(user, office_id=account.office_id, head_office_id=account.office.head_office_id)
+    return banking_office_allowed(user, office=account.office)
 
 
 def account_for(*, actor, account_number: str) -> SavingsAccount | None:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("accounts.urls")),
+    path("citizen/", include("accounts.citizen_urls")),
     # One sign-in page for everyone (lockout, two-factor); the admin's own form is not used.
     path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),

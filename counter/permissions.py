@@ -7,11 +7,11 @@ like one that does not exist (one 404), so nobody learns which numbers are taken
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import Role, User
-from accounts.permissions import access_post_office_for, require_role
+from accounts.permissions import require_role
+from accounts.selectors import user_serves_office
 
 from .exceptions import BookingNotFound
 from .models import Booking, CancelRequest, TillSession
@@ -21,15 +21,13 @@ COUNTER_ROLES = (Role.COUNTER_CLERK, Role.POSTMASTER)
 
 
 def _office_visible(user: User, office_id: int) -> None:
-    """Counter staff of the office, the postmaster of its head office, an administrator;
-    for anyone else the office's objects do not exist."""
+    """Counter staff who serve the office (accounts.selectors.user_serves_office: its
+    own, and those of its head office), an administrator; for anyone else the office's
+    objects do not exist."""
     if user.role == Role.ADMINISTRATOR:
         return
-    try:
-        require_role(user, *COUNTER_ROLES, Role.ADMINISTRATOR)
-        access_post_office_for(user, office_id)
-    except PermissionDenied:
-        raise Http404 from None
+    if user.role not in COUNTER_ROLES or not user_serves_office(user, office_id):
+        raise Http404
 
 
 def access_booking_for(user: User, receipt_number: str) -> Booking:

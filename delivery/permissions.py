@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import PostOffice, Role, User
+from accounts.selectors import user_serves_office
 
 from .exceptions import ArticleNotFound, BagNotFound
 from .models import Article, Bag
@@ -28,15 +29,10 @@ def office_of(user: User, *roles: str) -> PostOffice:
 
 
 def _covers(user: User, office_id: int | None) -> bool:
-    if office_id is None:
-        return False
-    if user.post_office_id == office_id:
-        return True
-    # A head office's postmaster oversees its sub and branch offices.
-    return (
-        user.role == Role.POSTMASTER
-        and PostOffice.objects.filter(pk=office_id, head_office_id=user.post_office_id).exists()
-    )
+    # The one jurisdiction rule (accounts.selectors): an office's own staff, and the
+    # clerks and postmaster of its head office. An administrator serves every office
+    # but acts from none, so is not covered here.
+    return office_id is not None and user.role in OFFICE_ROLES and user_serves_office(user, office_id)
 
 
 def access_article_for(user: User, number: str, *roles: str) -> Article:

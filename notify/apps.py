@@ -19,6 +19,15 @@ class NotifyConfig(AppConfig):
                 text_hi="डाकघर परीक्षण संदेश {n}",
             )
         )
+        # accounts sits below notify and cannot import it: it declares its templates
+        # and sends through the sender plugged in here (accounts.outgoing_sms).
+        from accounts import outgoing_sms
+
+        from .services import sms_queue
+
+        for spec in outgoing_sms.TEMPLATES:
+            sms_template_register(SmsTemplateSpec(**spec))
+        outgoing_sms.sender_register(sms_queue)
         post_migrate.connect(_create_missing_templates, sender=self, dispatch_uid="notify.create_missing_templates")
 
 

@@ -6,6 +6,7 @@ sp_officer, dm_officer             Bhagalpur district
 operator, field_staff              Sampark Kendra Bhagalpur
 administrator
 outsider                           a thana officer in Patna: sees nothing of Bhagalpur
+citizen                            a verified mobile (+919876500001), not a staff User
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client, override_settings
 
-from accounts.personas import demo_places, demo_users
+from accounts.personas import demo_citizen, demo_places, demo_users
 
 PASSWORD = "persona-password-1"
 
@@ -31,6 +32,7 @@ def django_db_setup(fast_password_hashing, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         places = demo_places()
         demo_users(places, password=PASSWORD)
+        demo_citizen()
 
 
 @pytest.fixture
@@ -61,6 +63,12 @@ operator = _persona("call_centre_operator")
 field_staff = _persona("field_staff")
 administrator = _persona("administrator")
 outsider = _persona("outsider")
+
+
+@pytest.fixture
+def citizen(db):
+    """A member of the public with a verified mobile (accounts.models.Citizen)."""
+    return demo_citizen()
 
 
 @pytest.fixture

@@ -134,10 +134,14 @@ def test_who_may_see_an_account(login, client, open_account, postman, outsider, 
     account = open_account(10_00)
     url = f"{BASE}/accounts/{account.number}/"
     assert client.get(url).status_code in (401, 403)
-    for user in (postman, outsider):
+    for user in (postman, outsider):  # no banking business at all, whatever the account
         assert login(user).get(url).status_code == 403
+    # A clerk of another office: the account is answered as if it did not exist.
     patna_clerk = User.objects.create(username="patna_clerk", role=Role.COUNTER_CLERK, post_office=places.patna_gpo)
-    assert login(patna_clerk).get(url).status_code == 403
+    not_theirs = login(patna_clerk).get(url)
+    missing = login(patna_clerk).get(f"{BASE}/accounts/100000000015/")
+    assert not_theirs.status_code == missing.status_code == 404
+    assert not_theirs.json()["error"]["code"] == missing.json()["error"]["code"]
     assert login(postmaster).get(url).status_code == 200
     assert login(administrator).get(url).status_code == 200
     assert login(postmaster).get(f"{BASE}/accounts/100000000015/").status_code == 404
@@ -164,7 +168,7 @@ def test_head_office_staff_see_a_sub_office_account(login, places, postmaster, c
         head_office=places.head_office
     )[0]
     stranger = User.objects.create(username="other_sub_clerk", role=Role.COUNTER_CLERK, post_office=other_sub)
-    assert login(stranger).get(f"{BASE}/accounts/{account.number}/").status_code == 403
+    assert login(stranger).get(f"{BASE}/accounts/{account.number}/").status_code == 404
 
 
 def test_tills_open_read_and_close(login, clerk):
@@ -187,3 +191,24 @@ def test_ledger_check_latest_for_the_postmaster(login, postmaster, open_account)
     services.ledger_check_run()
     body = client.get(f"{BASE}/ledger-check/latest/").json()
     assert body["ok"] is True and body["problems"] == []
+
+
+def test_another_offices_till_and_office_are_404_like_missing_ones(login, clerk, places):
+    opened = post(login(clerk), f"{BASE}/tills/", {"opening_paise": 1_000_00})
+    till_id = opened.json()["id"] if "id" in opened.json() else opened.json()["till_id"]
+    patna_postmaster = User.objects.create(
+        username="patna_postmaster", role=Role.POSTMASTER, post_office=places.patna_gpo
+    )
+    client = login(patna_postmaster)
+    not_theirs = client.get(f"{BASE}/tills/{till_id}/")
+    missing = client.get(f"{BASE}/tills/987654321/")
+    assert not_theirs.status_code == missing.status_code == 404
+    assert not_theirs.json() == missing.json()
+    # Opening an account for an office they do not serve: the office "does not exist".
+    response = client.post(
+        f"{BASE}/accounts/",
+        {"customer": CUSTOMER, "office_id": places.head_office.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert not selectors.savings_accounts_search(query="Sita", office_ids=None)

@@ -109,7 +109,8 @@ def _sequences() -> tuple:
 
 
 def test_an_outsider_clerk_cannot_book_against_the_account_by_the_api(patna_clerk, account):
-    assert _api(patna_clerk).get(f"/api/v1/banking/accounts/{account}/").status_code == 403  # as before
+    # another office's account is answered like a missing one (issue 9: one 404)
+    assert _api(patna_clerk).get(f"/api/v1/banking/accounts/{account}/").status_code == 404
     missing = _api(patna_clerk).post(BOOKINGS, _api_body(MISSING), format="json", HTTP_IDEMPOTENCY_KEY="m-1")
     before = _sequences()
 

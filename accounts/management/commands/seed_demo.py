@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import PoliceStation, PostOffice
-from accounts.personas import DEMO_USERS, demo_places, demo_users
+from accounts.personas import DEMO_USERS, demo_citizen, demo_places, demo_users
 from accounts.views import ROLE_HOME
 
 
@@ -15,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         places = demo_places()
         users = demo_users(places, password=settings.DEMO_PASSWORD)
+        citizen = demo_citizen()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {PostOffice.objects.count()} post offices, "
@@ -33,6 +34,9 @@ class Command(BaseCommand):
                 home = "-"
             two_factor = "authenticator app" if user.needs_two_factor else "-"
             self.stdout.write(f"  {username:<22} {place[:34]:<34} {home:<22} {two_factor}")
+        self.stdout.write(
+            f"  {'citizen':<22} {'mobile ' + citizen.mobile:<34} {reverse('citizen:signin'):<22} code by SMS"
+        )
         self.stdout.write("")
         self.stdout.write(
             "  Roles marked 'authenticator app' scan a QR code with any TOTP app at first sign-in;\n"
