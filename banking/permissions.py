@@ -16,7 +16,7 @@ from django.http import Http404
 from accounts.models import PostOffice, Role, User
 from accounts.selectors import offices_served_by as _offices_served_by
 
-from .models import ReversalRequest, SavingsAccount, Till
+from .models import Payment, ReversalRequest, SavingsAccount, Till
 from .numbers import account_number_valid
 from .selectors import BANKING_ROLES, account_allowed_for, banking_office_allowed, savings_account_get
 
@@ -71,3 +71,14 @@ def access_reversal_request_for(user: User, request_id: int) -> ReversalRequest:
     if request is None or not banking_office_allowed(user, office=request.office):
         raise Http404
     return request
+
+
+def access_payment_for(user: User, payment_id: int) -> Payment:
+    """A payment of an office the user serves. The role is checked before the lookup, so a
+    role with no business in banking gets the same 403 for any id, and staff get one 404
+    for a missing payment and another office's."""
+    require_banking_staff(user)
+    payment = Payment.objects.select_related("office").filter(pk=payment_id).first()
+    if payment is None or not banking_office_allowed(user, office=payment.office):
+        raise Http404
+    return payment

@@ -15,7 +15,6 @@ from django.db.models import Case, Count, F, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.exceptions import NotFound
 from accounts.models import PostOffice, Role
 from accounts.rawsql import model_from_row
 from accounts.selectors import user_serves_office
@@ -390,13 +389,6 @@ def upi_reconciliation(*, office_id: int, day: date) -> UpiReconciliation:
         refunded_total_paise=refunded,
         clearing_balance_paise=ledger_sums(office_id=office_id, until=end)[Kind.UPI_CLEARING],
     )
-
-
-def payment_get(*, payment_id: int) -> Payment:
-    payment = Payment.objects.filter(pk=payment_id).first()
-    if payment is None:
-        raise NotFound
-    return payment
 
 
 def entry_office_id(*, entry_id: int) -> int | None:

@@ -41,6 +41,7 @@ from ..idempotency import idempotency_key_check
 from ..permissions import (
     access_account_for,
     access_office_for_banking,
+    access_payment_for,
     access_reversal_request_for,
     access_till_for,
     offices_served_by,
@@ -519,9 +520,7 @@ def payment_payload(payment) -> dict:
 
 
 def _payment_for(request: Request, payment_id: int):
-    payment = selectors.payment_get(payment_id=payment_id)
-    access_office_for_banking(request.user, payment.office_id)
-    return payment
+    return access_payment_for(request.user, payment_id)
 
 
 class UpiConfirmView(APIView):
