@@ -38,7 +38,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from accounts.exceptions import DomainError
+from core.exceptions import DomainError
 
 from .exceptions import IdempotencyInProgress, IdempotencyKeyInvalid, IdempotencyKeyMissing, IdempotencyKeyReused
 from .ledger import current_idempotency_key

@@ -15,9 +15,9 @@ from django.db.models import Case, Count, F, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.exceptions import NotFound
 from accounts.models import PostOffice, Role
 from accounts.rawsql import model_from_row
+from core.exceptions import NotFound
 
 from .models import (
     CapBreach,

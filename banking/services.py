@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import rawsql
-from accounts.formatting import format_inr
 from accounts.models import PostOffice, Role
+from core.formatting import format_inr
 from notify.services import sms_queue
 
 from . import selectors

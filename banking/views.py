@@ -30,9 +30,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.exceptions import DomainError
-from accounts.formatting import format_inr, mask_name
 from accounts.typed import ascii_int
+from core.exceptions import DomainError
+from core.formatting import format_inr, mask_name
 
 from . import forms, selectors, services
 from .idempotency import NOT_STORED_STATUSES

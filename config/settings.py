@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     # ours
+    "core",
     "accounts",
     "notify",
     "banking",
@@ -122,7 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.shell",
             ],
-            "builtins": ["accounts.templatetags.dakghar"],
+            "builtins": ["core.templatetags.core_format", "accounts.templatetags.dakghar"],
         },
     }
 ]
@@ -310,8 +311,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "accounts.api.schema.ErrorAwareAutoSchema",
-    "EXCEPTION_HANDLER": "accounts.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ErrorAwareAutoSchema",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "token": "10/min", "track": "30/min"},
 }
 SPECTACULAR_SETTINGS = {

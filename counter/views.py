@@ -17,14 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.exceptions import DomainError
-from accounts.formatting import format_inr
 from accounts.models import Role
 from accounts.permissions import require_role
 from accounts.typed import ascii_int, day_from_text
 from banking import exceptions as banking_exceptions
 from banking import selectors as banking_selectors
 from banking import services as banking_services
+from core.exceptions import DomainError
+from core.formatting import format_inr
 
 from . import forms, selectors, services
 from .exceptions import BadInput

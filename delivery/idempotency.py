@@ -22,9 +22,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from accounts.api.errors import error_body
-from accounts.exceptions import DomainError
 from accounts.models import User
+from core.api.errors import error_body
+from core.exceptions import DomainError
 
 from .exceptions import IdempotencyKeyReused
 from .models import ApiReplay

@@ -30,10 +30,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.errors import error_body
-from accounts.exceptions import DomainError
 from accounts.models import Role
 from accounts.typed import ascii_int, day_from_text
+from core.api.errors import error_body
+from core.exceptions import DomainError
 
 from .. import selectors, services, statements
 from ..exceptions import NotReversible, TillNotOpen

@@ -13,10 +13,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.errors import error_body
-from accounts.exceptions import DomainError
 from accounts.ratelimit import AnonThrottle
 from banking.services import idempotent, request_fingerprint
+from core.api.errors import error_body
+from core.exceptions import DomainError
 from counter import selectors, services
 from counter.models import Booking, TillClose, TillSession
 from counter.permissions import access_booking_for, access_cancel_request_for, access_session_for

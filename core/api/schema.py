@@ -1,7 +1,7 @@
 """The OpenAPI schema documents the error answers too, not only the successes.
 
 Every operation lists the 4xx it can give, each with the one error shape of
-accounts.api.errors; a code a view documents itself is left as it is.
+core.api.errors; a code a view documents itself is left as it is.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class ErrorAwareAutoSchema(AutoSchema):
     def _error_statuses(self) -> list[int]:
         # Every operation: a NUL or an impossible value in the path or query (400), a bad
         # token even where no sign-in is needed (401), an officer's session without its
-        # second factor (403, accounts.middleware).
+        # second factor (403, the staff two-factor middleware).
         statuses = [400, 401, 403]
         if "{" in self.path or self.method in WRITE_METHODS:
             statuses.append(404)

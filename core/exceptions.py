@@ -1,7 +1,7 @@
 """The project-wide error type.
 
 Every domain raises subclasses of DomainError from its own exceptions.py. One DRF
-exception handler (accounts.api.errors) maps them to one JSON shape:
+exception handler (core.api.errors) maps them to one JSON shape:
     {"error": {"code": ..., "message": ..., "details": ...}}
 and HTML views show `message` to the user. Messages are lazy translations, so they
 come out in the language of the request that shows them.
