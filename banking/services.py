@@ -10,8 +10,7 @@ Rules every function here keeps:
 - money moves only as a balanced, append-only journal entry (banking.ledger);
 - SMS go through notify.sms_queue inside the same transaction.
 
-Other apps also get `idempotent` (banking.idempotency) from here for their own
-money-moving API calls, and `till_balance` (a read the counter needs beside till_close).
+Other apps also get `till_balance` (a read the counter needs beside till_close).
 """
 
 from __future__ import annotations
@@ -59,7 +58,6 @@ from .exceptions import (
     TillClerkInvalid,
     TillNotOpen,
 )
-from .idempotency import IdempotentResponse, idempotency_purge, idempotent, request_fingerprint
 from .ledger import Line, amount_check, entry_post_in_transaction, internal_account, internal_accounts
 from .models import (
     AccountSerial,
@@ -94,7 +92,6 @@ from .otp import (
 from .selectors import till_balance
 
 __all__ = [
-    "IdempotentResponse",
     "Movement",
     "OtpSent",
     "SweepReport",
@@ -107,14 +104,11 @@ __all__ = [
     "customer_create",
     "deposit_post",
     "fee_charge",
-    "idempotency_purge",
-    "idempotent",
     "ledger_check_run",
     "payment_refund",
     "payment_refund_request",
     "payment_take",
     "posb_sweep_run",
-    "request_fingerprint",
     "reversal_approve",
     "reversal_reject",
     "reversal_request",

@@ -41,3 +41,29 @@ class InvalidTransition(DomainError):
     code = "invalid_transition"
     status = 409
     default_message = _("That step is not allowed from the current status.")
+
+
+# --- idempotency keys (core.idempotency) ---------------------------------------------------------
+
+
+class IdempotencyKeyMissing(DomainError):
+    code = "idempotency_key_required"
+    status = 400
+    default_message = _("This request changes data: send an Idempotency-Key header (a unique value per operation).")
+
+
+class IdempotencyKeyInvalid(DomainError):
+    code = "idempotency_key_invalid"
+    status = 400
+    default_message = _("The Idempotency-Key must be 1 to 255 printable ASCII characters.")
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency_key_reused"
+    status = 422
+    default_message = _("This Idempotency-Key was already used for a different request.")
+
+
+class IdempotencyInProgress(Conflict):
+    code = "idempotency_in_progress"
+    default_message = _("A request with this Idempotency-Key is still being processed. Retry in a moment.")

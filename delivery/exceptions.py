@@ -110,12 +110,6 @@ class SignatureRequired(DomainError):
     default_message = _("Write the receiver's name and get their signature.")
 
 
-class IdempotencyKeyReused(DomainError):
-    code = "idempotency_key_reused"
-    status = 422
-    default_message = _("This Idempotency-Key was already used for a different request.")
-
-
 class SerialsExhausted(Conflict):
     code = "serials_exhausted"
     default_message = _("No article number can be issued for this service now. Tell the administrator.")
