@@ -91,7 +91,12 @@ from .otp import (
 )
 from .selectors import till_balance
 
+# What a customer's consent code is for (the purpose argument of the consent services);
+# other apps name purposes through this, never through the model.
+ConsentPurpose = WithdrawalOtp.Purpose
+
 __all__ = [
+    "ConsentPurpose",
     "Movement",
     "OtpSent",
     "SweepReport",

@@ -153,7 +153,7 @@ def book(request: HttpRequest) -> HttpResponse:
 # --- the customer's consent code for a payment from a savings account --------------------------
 
 # Banking's purpose for a debit that pays for something at the window.
-PAYMENT_CONSENT = banking_services.WithdrawalOtp.Purpose.PAYMENT
+PAYMENT_CONSENT = banking_services.ConsentPurpose.PAYMENT
 CONSENT_ERRORS = frozenset({"otp_required", "otp_invalid", "otp_expired"})
 
 
