@@ -66,3 +66,16 @@ def test_every_api_post_refuses_a_missing_key(route, view_class, login, clerk, p
     response = client.post(_url(route), {}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="")
     assert response.status_code == 400, (route, response.content)
     assert response.json()["error"]["code"] == "idempotency_key_required"
+
+
+def test_the_schema_says_every_keyed_post_needs_the_header():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for route, _view_class in api_post_routes():
+        path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+        headers = {p["name"]: p for p in schema["paths"][path]["post"].get("parameters", []) if p["in"] == "header"}
+        if route in NOT_KEYED:
+            assert "Idempotency-Key" not in headers
+        else:
+            assert headers["Idempotency-Key"]["required"] is True, route
