@@ -12,9 +12,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.exceptions import DomainError
+
 from . import citizen_codes
 from .citizen import CITIZEN_SESSION, PENDING_KEY, citizen_page, citizen_required, signed_in_citizen
-from .exceptions import DomainError
 from .net import client_ip
 from .ratelimit import rate_limit_hit
 

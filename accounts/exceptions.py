@@ -1,46 +1,11 @@
-"""The project-wide error type.
-
-Every domain raises subclasses of DomainError from its own exceptions.py. One DRF
-exception handler (accounts.api.errors) maps them to one JSON shape:
-    {"error": {"code": ..., "message": ..., "details": ...}}
-and HTML views show `message` to the user. Messages are lazy translations, so they
-come out in the language of the request that shows them.
-"""
+"""accounts' errors: role and place changes, citizen sign-in by mobile and code
+(subclasses of core's one DomainError)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
-
-class DomainError(Exception):
-    code: str = "domain_error"
-    status: int = 422
-    default_message: Any = _("The request could not be completed.")
-
-    def __init__(self, message: Any = None, *, details: dict[str, Any] | None = None) -> None:
-        self.message = message if message is not None else self.default_message
-        self.details = details or {}
-        super().__init__(str(self.message))
-
-
-class NotFound(DomainError):
-    code = "not_found"
-    status = 404
-    default_message = _("Not found.")
-
-
-class Conflict(DomainError):
-    code = "conflict"
-    status = 409
-    default_message = _("The request conflicts with the current state.")
-
-
-class InvalidTransition(DomainError):
-    code = "invalid_transition"
-    status = 409
-    default_message = _("That step is not allowed from the current status.")
+from core.exceptions import DomainError
 
 
 class RoleChangeInvalid(DomainError):

@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from accounts.api.errors import error_body
+from core.api.errors import error_body
 
 logger = logging.getLogger(__name__)
 

@@ -24,8 +24,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 
+from core.api.errors import api_not_found, api_server_error, error_body
+
 from . import services
-from .api.errors import api_not_found, api_server_error, error_body
 from .cache import cache_status
 from .forms import LoginForm, OTPTokenForm
 from .models import Role

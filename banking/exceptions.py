@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.exceptions import Conflict, DomainError, InvalidTransition, NotFound
+from core.exceptions import DomainError, InvalidTransition, NotFound
 
 
 class BankingError(DomainError):
@@ -171,29 +171,6 @@ class UnbalancedEntry(BankingError):
     code = "unbalanced_entry"
     status = 500
     default_message = _("A ledger entry did not balance; nothing was posted.")
-
-
-class IdempotencyKeyMissing(BankingError):
-    code = "idempotency_key_required"
-    status = 400
-    default_message = _("This request moves money: send an Idempotency-Key header (a unique value per operation).")
-
-
-class IdempotencyKeyInvalid(BankingError):
-    code = "idempotency_key_invalid"
-    status = 400
-    default_message = _("The Idempotency-Key must be 1 to 255 printable characters.")
-
-
-class IdempotencyKeyReused(BankingError):
-    code = "idempotency_key_reused"
-    status = 422
-    default_message = _("This Idempotency-Key was already used for a different request.")
-
-
-class IdempotencyInProgress(Conflict):
-    code = "idempotency_in_progress"
-    default_message = _("A request with this Idempotency-Key is still being processed. Retry in a moment.")
 
 
 class TillClerkInvalid(BankingError):

@@ -8,7 +8,6 @@ that moves money carries `form_key`, the idempotency key drawn with the form.
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -23,11 +22,6 @@ from .models import Gender
 from .numbers import aadhaar_normalise, account_number_valid
 
 KEY_RE = re.compile(r"^[A-Za-z0-9-]{8,80}$")
-
-
-def form_key_new() -> str:
-    """The idempotency key a money form carries from the moment it is drawn."""
-    return uuid.uuid4().hex
 
 
 class RupeesField(forms.CharField):

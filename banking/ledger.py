@@ -8,7 +8,6 @@ says "in_transaction" in its name and must run inside transaction.atomic().
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,12 +16,10 @@ from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.utils import timezone
 
+from core.idempotency import served_key
+
 from .exceptions import AccountNotActive, InsufficientFunds, InvalidAmount, TillShort, UnbalancedEntry
 from .models import JournalEntry, LedgerAccount, Posting, SavingsAccount
-
-# The Idempotency-Key of the API request being served (set by banking.idempotency),
-# copied onto the journal entry for the audit trail.
-current_idempotency_key: ContextVar[str] = ContextVar("banking_idempotency_key", default="")
 
 
 @dataclass(frozen=True)
@@ -31,6 +28,12 @@ class Line:
 
     account: LedgerAccount
     amount_paise: int
+
+
+def _served_key() -> str:
+    """The Idempotency-Key of the request being served (core.idempotency), for the entry's audit trail."""
+    served = served_key()
+    return served.key if served is not None else ""
 
 
 def amount_check(amount_paise: object, *, allow_zero: bool = False) -> int:
@@ -131,7 +134,7 @@ def entry_post_in_transaction(
         actor_id=actor_id,
         created_at=timezone.now(),
         reverses_id=reverses_id,
-        idempotency_key=current_idempotency_key.get(),
+        idempotency_key=_served_key(),
     )
     deltas: dict[int, tuple[LedgerAccount, int]] = {}
     for line in lines:

@@ -319,27 +319,6 @@ class Posting(models.Model):
         return f"{self.entry_id}: {self.account_id} {self.amount_paise:+d}"
 
 
-class IdempotencyRecord(models.Model):
-    """The first answer to an API request with an Idempotency-Key, replayed on retries.
-
-    Written in the same transaction as the change the request made, so the change and
-    its recorded answer commit together or not at all."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    scope = models.CharField(max_length=100)
-    fingerprint = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField()
-    response_body = models.BinaryField()
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_user_key")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}:{self.key}"
-
-
 class WithdrawalOtp(models.Model):
     """A one-time code the holder receives by SMS to consent to one debit of one amount."""
 

@@ -31,7 +31,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.net import client_ip
-from accounts.services import channel_user
 
 COOKIE_NAME = "dakghar_customer"
 ACCOUNT_KEY = "account"
@@ -39,7 +38,6 @@ SIGNED_IN_AT_KEY = "signed_in_at"
 LAST_SEEN_KEY = "last_seen"
 PENDING_KEY = "pending_account"  # the number a sign-in code was asked for
 TRANSFER_KEY = "transfer"  # the transfer waiting for its OTP
-CHANNEL_USERNAME = "selfservice.channel"
 
 
 def cookie_path() -> str:
@@ -174,13 +172,3 @@ def client_key(request: HttpRequest) -> str:
     """What the per-client rate limit counts: the client address (accounts.net.client_ip,
     the one reading of PROXY_COUNT that the throttles and django-axes use too)."""
     return client_ip(request) or "unknown"
-
-
-def channel_user_id() -> int:
-    """The id banking.idempotency keys self-service requests under.
-
-    Idempotency records belong to a User (for staff, the person acting). A customer is
-    not one, so self-service requests are kept under one inactive, password-less user,
-    "selfservice.channel", created on first use; each key is prefixed with the account
-    number, so two customers' keys can never meet."""
-    return channel_user(username=CHANNEL_USERNAME, label="Self-service (customers)").pk

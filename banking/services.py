@@ -10,8 +10,7 @@ Rules every function here keeps:
 - money moves only as a balanced, append-only journal entry (banking.ledger);
 - SMS go through notify.sms_queue inside the same transaction.
 
-Other apps also get `idempotent` (banking.idempotency) from here for their own
-money-moving API calls, and `till_balance` (a read the counter needs beside till_close).
+Other apps also get `till_balance` (a read the counter needs beside till_close).
 """
 
 from __future__ import annotations
@@ -31,8 +30,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import rawsql
-from accounts.formatting import format_inr
 from accounts.models import PostOffice, Role
+from core.formatting import format_inr
 from notify.services import sms_queue
 
 from . import selectors
@@ -61,7 +60,6 @@ from .exceptions import (
     TillClerkInvalid,
     TillNotOpen,
 )
-from .idempotency import IdempotentResponse, idempotency_purge, idempotent, request_fingerprint
 from .ledger import Line, amount_check, entry_post_in_transaction, internal_account, internal_accounts
 from .models import (
     AccountSerial,
@@ -95,8 +93,12 @@ from .otp import (
 )
 from .selectors import till_balance
 
+# What a customer's consent code is for (the purpose argument of the consent services);
+# other apps name purposes through this, never through the model.
+ConsentPurpose = WithdrawalOtp.Purpose
+
 __all__ = [
-    "IdempotentResponse",
+    "ConsentPurpose",
     "Movement",
     "OtpSent",
     "SweepReport",
@@ -109,15 +111,12 @@ __all__ = [
     "customer_create",
     "deposit_post",
     "fee_charge",
-    "idempotency_purge",
-    "idempotent",
     "ledger_check_run",
     "office_day_cash_close_in_transaction",
     "payment_refund",
     "payment_refund_request",
     "payment_take",
     "posb_sweep_run",
-    "request_fingerprint",
     "reversal_approve",
     "reversal_reject",
     "reversal_request",

@@ -33,8 +33,3 @@ def ledger_check() -> bool:
     if not run.ok:
         logger.error("ledger_check found %d problems (run %d)", len(run.problems), run.pk)
     return run.ok
-
-
-@shared_task(name="banking.tasks.idempotency_purge")
-def idempotency_purge() -> int:
-    return services.idempotency_purge()

@@ -5,7 +5,7 @@ session of banking.selfservice for holders), read through selectors, write throu
 services, render.
 
 Every form that moves money (or opens an account) carries `form_key`, drawn with the
-form, and runs through banking's idempotent(): a double click or a retry after a
+form, and runs through core.idempotency's idempotent_form(): a double click or a retry after a
 dropped link replays the first answer and posts nothing again. An error is an answer
 too (stored with the key, as the API does, so a wrong OTP's count is kept); the form
 then comes back with a fresh key for the next attempt.
@@ -13,8 +13,6 @@ then comes back with a fresh key for the next attempt.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -27,20 +25,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.exceptions import DomainError
-from accounts.formatting import format_inr, mask_name
 from accounts.typed import ascii_int
+from core.exceptions import DomainError
+from core.formatting import format_inr, mask_name
+from core.idempotency import form_key_after, form_key_new, idempotent_form, sender_of
 
 from . import forms, selectors, services
-from .idempotency import NOT_STORED_STATUSES
 from .permissions import access_account_for, offices_served_by, require_banking_staff
 from .selfservice import (
     PENDING_KEY,
     TRANSFER_KEY,
-    channel_user_id,
     client_key,
     customer_page,
     customer_required,
@@ -54,54 +50,6 @@ RECENT_ROWS = 10
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _error_answer(exc: DomainError) -> tuple[int, bytes]:
-    body = {"error": {"code": exc.code, "message": str(exc.message), "details": exc.details}}
-    return exc.status, json.dumps(body, default=str).encode()
-
-
-# The API's words for these speak of headers; a person at a form reads these instead.
-_FORM_KEY_MESSAGES = {
-    "idempotency_in_progress": gettext_lazy(
-        "This form is already being sent. Wait a moment, then look at the recent transactions before sending it again."
-    ),
-    "idempotency_key_reused": gettext_lazy("This form was already used for something else. Open it again."),
-    "idempotency_key_required": gettext_lazy("The form has expired. Open it again."),
-    "idempotency_key_invalid": gettext_lazy("The form has expired. Open it again."),
-}
-
-
-def _idempotent_form(
-    *, key: str, user_id: int, scope: str, data: dict, run: Callable[[], dict]
-) -> tuple[dict | None, dict | None, bool]:
-    """Run `run` once per form key. Returns (result, error, replayed): result is what
-    `run` returned (now or the first time), error {"code", "message", "details", "status"}."""
-    try:
-        answer = services.idempotent(
-            key=key,
-            user_id=user_id,
-            scope=scope,
-            fingerprint=services.request_fingerprint(scope=scope, data=data),
-            run=lambda: (201, json.dumps(run(), default=str).encode()),
-            render_error=_error_answer,
-        )
-    except DomainError as exc:  # in progress (409), key reused (422), key missing (400)
-        message = str(_FORM_KEY_MESSAGES.get(exc.code, exc.message))
-        return None, {"code": exc.code, "message": message, "details": exc.details, "status": exc.status}, False
-    body = json.loads(answer.body)
-    if "error" in body:
-        return None, {**body["error"], "status": answer.status}, answer.replayed
-    return body, None, answer.replayed
-
-
-def _key_after(error: dict, key: str) -> str:
-    """The form key for the next try after an error. An error stored as the key's answer
-    (a wrong OTP, insufficient funds) ends that key: a fresh one. A passing state that is
-    not stored (409: the till not open yet, the first submit still running; 429: a
-    cooldown) keeps it, so that the next try replays the first answer if there was one
-    and never posts twice."""
-    return key if error["status"] in NOT_STORED_STATUSES else forms.form_key_new()
 
 
 def _otp_error_text(error: dict) -> str:
@@ -200,7 +148,7 @@ def account_open(request: HttpRequest) -> HttpResponse:
     if office_id is None:
         raise PermissionDenied
     if request.method == "GET":
-        form = forms.AccountOpenForm(initial={"form_key": forms.form_key_new(), "sms_language": "hi"})
+        form = forms.AccountOpenForm(initial={"form_key": form_key_new(), "sms_language": "hi"})
         return render(request, "banking/account_open.html", {"form": form})
     form = forms.AccountOpenForm(request.POST)
     if not form.is_valid():
@@ -219,8 +167,8 @@ def account_open(request: HttpRequest) -> HttpResponse:
         return {"number": account.number}
 
     fingerprint = {k: v for k, v in data.items() if k != "form_key"}
-    result, error, _replayed = _idempotent_form(
-        key=data["form_key"], user_id=request.user.pk, scope="banking.page.account_open", data=fingerprint, run=run
+    result, error, _replayed = idempotent_form(
+        key=data["form_key"], sender=sender_of(request), scope="banking.page.account_open", data=fingerprint, run=run
     )
     if error is None:
         messages.success(
@@ -240,7 +188,7 @@ def account_open(request: HttpRequest) -> HttpResponse:
     if not placed:
         form.add_error(None, error["message"])
     form.data = form.data.copy()
-    form.data["form_key"] = _key_after(error, data["form_key"])
+    form.data["form_key"] = form_key_after(error, data["form_key"])
     return render(request, "banking/account_open.html", {"form": form}, status=error["status"])
 
 
@@ -252,8 +200,8 @@ def _account_context(request: HttpRequest, account, **extra) -> dict:
             reversed(selectors.mini_statement_rows(account_number=account.number, count=RECENT_ROWS))
         ),
         "threshold_paise": settings.BANKING_OTP_THRESHOLD_PAISE,
-        "deposit_form": forms.DepositForm(initial={"form_key": forms.form_key_new()}),
-        "withdrawal_form": forms.WithdrawalForm(initial={"form_key": forms.form_key_new()}),
+        "deposit_form": forms.DepositForm(initial={"form_key": form_key_new()}),
+        "withdrawal_form": forms.WithdrawalForm(initial={"form_key": form_key_new()}),
         **_till_context(request),
     }
     context.update(extra)
@@ -307,9 +255,9 @@ def deposit(request: HttpRequest, number: str) -> HttpResponse:
         )
         return _movement_payload(movement)
 
-    result, error, replayed = _idempotent_form(
+    result, error, replayed = idempotent_form(
         key=data["form_key"],
-        user_id=request.user.pk,
+        sender=sender_of(request),
         scope=f"banking.page.deposit:{account.number}",
         data={"amount_paise": data["amount"], "memo": data["memo"]},
         run=run,
@@ -318,7 +266,7 @@ def deposit(request: HttpRequest, number: str) -> HttpResponse:
         _movement_message(request, "deposit", result, replayed)
         return redirect("banking:account", number=account.number)
     form = forms.DepositForm(
-        initial={"form_key": _key_after(error, data["form_key"]), "amount": request.POST.get("amount", "")}
+        initial={"form_key": form_key_after(error, data["form_key"]), "amount": request.POST.get("amount", "")}
     )
     context = _account_context(request, account, deposit_form=form, deposit_error=error["message"])
     return render(request, "banking/account.html", context, status=error["status"])
@@ -362,9 +310,9 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
         )
         return _movement_payload(movement)
 
-    result, error, replayed = _idempotent_form(
+    result, error, replayed = idempotent_form(
         key=data["form_key"],
-        user_id=request.user.pk,
+        sender=sender_of(request),
         scope=f"banking.page.withdrawal:{account.number}",
         data={"amount_paise": data["amount"], "memo": data["memo"], "otp": data["otp"]},
         run=run,
@@ -376,11 +324,14 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, _otp_error_text(error))
         return redirect(
             _consent_url(
-                account.number, amount_paise=data["amount"], key=_key_after(error, data["form_key"]), memo=data["memo"]
+                account.number,
+                amount_paise=data["amount"],
+                key=form_key_after(error, data["form_key"]),
+                memo=data["memo"],
             )
         )
     form = forms.WithdrawalForm(
-        initial={"form_key": _key_after(error, data["form_key"]), "amount": request.POST.get("amount", "")}
+        initial={"form_key": form_key_after(error, data["form_key"]), "amount": request.POST.get("amount", "")}
     )
     context = _account_context(request, account, withdrawal_form=form, withdrawal_error=error["message"])
     return render(request, "banking/account.html", context, status=error["status"])
@@ -631,7 +582,7 @@ def my_transfer(request: HttpRequest) -> HttpResponse:
         "payee": mask_name(payee.holder_name),
         "amount_paise": data["amount"],
         "note": data["note"],
-        "form_key": forms.form_key_new(),
+        "form_key": form_key_new(),
         "sent_to": sent.sent_to,
         "expires_at": sent.expires_at.isoformat(),
         "done": None,
@@ -680,9 +631,9 @@ def my_transfer_confirm(request: HttpRequest) -> HttpResponse:
             "at": result.created_at.isoformat(),
         }
 
-    result, error, replayed = _idempotent_form(
-        key=f"ss:{number}:{form.cleaned_data['form_key']}",
-        user_id=channel_user_id(),
+    result, error, replayed = idempotent_form(
+        key=form.cleaned_data["form_key"],
+        sender=f"selfservice:{number}",
         scope=f"banking.selfservice.transfer:{number}",
         data={"to": pending["to"], "amount_paise": pending["amount_paise"], "note": pending["note"], "otp": otp},
         run=run,
@@ -691,7 +642,7 @@ def my_transfer_confirm(request: HttpRequest) -> HttpResponse:
     if error is None:
         store[TRANSFER_KEY] = {**pending, "done": {**result, "replayed": replayed}}
         return redirect("banking:my_transfer_done")
-    store[TRANSFER_KEY] = {**pending, "form_key": _key_after(error, form.cleaned_data["form_key"])}
+    store[TRANSFER_KEY] = {**pending, "form_key": form_key_after(error, form.cleaned_data["form_key"])}
     form.data = form.data.copy()
     form.data.update({"form_key": store[TRANSFER_KEY]["form_key"], "otp": ""})
     form.add_error("otp" if error["code"].startswith("otp_") else None, _otp_error_text(error))
@@ -722,7 +673,7 @@ def my_transfer_resend(request: HttpRequest) -> HttpResponse:
             **pending,
             "sent_to": sent.sent_to,
             "expires_at": sent.expires_at.isoformat(),
-            "form_key": forms.form_key_new(),
+            "form_key": form_key_new(),
         }
         messages.success(request, _("A new code was sent to %(mobile)s.") % {"mobile": sent.sent_to})
     return redirect("banking:my_transfer_confirm")

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     # ours
+    "core",
     "accounts",
     "notify",
     "banking",
@@ -122,7 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.shell",
             ],
-            "builtins": ["accounts.templatetags.dakghar"],
+            "builtins": ["core.templatetags.core_format", "accounts.templatetags.dakghar"],
         },
     }
 ]
@@ -310,8 +311,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "accounts.api.schema.ErrorAwareAutoSchema",
-    "EXCEPTION_HANDLER": "accounts.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ErrorAwareAutoSchema",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "token": "10/min", "track": "30/min"},
 }
 SPECTACULAR_SETTINGS = {
@@ -399,10 +400,10 @@ BANKING_OTP_RESEND_SECONDS = env.int("BANKING_OTP_RESEND_SECONDS", default=60)
 BANKING_OTP_DAILY_CAP = env.int("BANKING_OTP_DAILY_CAP", default=10)
 if BANKING_OTP_TTL_SECONDS > 600 or BANKING_OTP_MAX_ATTEMPTS > 5:
     raise ImproperlyConfigured("A money OTP lives at most 10 minutes and allows at most 5 wrong tries (ASVS L2).")
-# Idempotency records are kept this long (Stripe keeps 24 h; we keep at least that).
-BANKING_IDEMPOTENCY_HOURS = env.int("BANKING_IDEMPOTENCY_HOURS", default=48)
-if BANKING_IDEMPOTENCY_HOURS < 24:
-    raise ImproperlyConfigured("BANKING_IDEMPOTENCY_HOURS must be at least 24.")
+# Idempotency keys (core.idempotency) are kept this long (Stripe keeps 24 h; we keep at least that).
+IDEMPOTENCY_HOURS = env.int("IDEMPOTENCY_HOURS", default=48)
+if IDEMPOTENCY_HOURS < 24:
+    raise ImproperlyConfigured("IDEMPOTENCY_HOURS must be at least 24.")
 # Key of the Aadhaar HMAC. Set it in production and never change it (matching depends on
 # it); when empty it is derived from SECRET_KEY.
 BANKING_AADHAAR_HASH_KEY = env.str("BANKING_AADHAAR_HASH_KEY", default="")
@@ -417,7 +418,7 @@ CELERY_BEAT_SCHEDULE["banking-ledger-check"] = {
     "task": "banking.tasks.ledger_check",
     "schedule": crontab(hour=2, minute=30),  # nightly, after the sweep
 }
-CELERY_BEAT_SCHEDULE["banking-idempotency-purge"] = {"task": "banking.tasks.idempotency_purge", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["idempotency-purge"] = {"task": "core.tasks.idempotency_purge", "schedule": 3600.0}
 
 # --- banking pages and self-service ---
 # Customer self-service keeps its own session (cookie "dakghar_customer", path /banking/my/,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.exceptions import Conflict, DomainError, InvalidTransition, NotFound
+from core.exceptions import Conflict, DomainError, InvalidTransition, NotFound
 
 
 class CounterError(DomainError):

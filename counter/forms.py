@@ -9,7 +9,6 @@ field names here so the page can mark the right field.
 from __future__ import annotations
 
 import re
-import uuid
 
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -29,11 +28,6 @@ DISCOUNT_CHOICES = [
     (DiscountKind.BULK_NEW, _("New bulk customer (5%)")),
 ]
 PERSON_FIELDS = ("name", "address", "pin", "mobile")
-
-
-def form_key_new() -> str:
-    """The idempotency key a booking form carries from the moment it is drawn."""
-    return uuid.uuid4().hex
 
 
 def article_count(data: QueryDict) -> int:

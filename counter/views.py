@@ -17,14 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.exceptions import DomainError
-from accounts.formatting import format_inr
 from accounts.models import Role
 from accounts.permissions import require_role
 from accounts.typed import ascii_int, day_from_text
 from banking import exceptions as banking_exceptions
 from banking import selectors as banking_selectors
 from banking import services as banking_services
+from core.exceptions import DomainError
+from core.formatting import format_inr
+from core.idempotency import form_error, form_fields, form_key_after, form_key_new, idempotent_form, sender_of
 
 from . import forms, selectors, services
 from .exceptions import BadInput
@@ -49,7 +50,7 @@ def _booking_form_context(request: HttpRequest, *, data=None, errors=None, error
     count = forms.article_count(data) if data else 1
     return {
         "session": selectors.open_session_for(clerk_id=request.user.pk),
-        "form_key": form_key or forms.form_key_new(),
+        "form_key": form_key or form_key_new(),
         "data": data,
         "errors": errors or {},
         "error": error,
@@ -125,24 +126,34 @@ def book(request: HttpRequest) -> HttpResponse:
     _counter_staff(request)
     articles, payment = forms.booking_payload(request.POST)
     form_key = request.POST.get("form_key", "")
-    try:
+
+    def run() -> dict:
         result = services.booking_create(
             clerk=request.user, articles=articles, payment=payment, idempotency_key=form_key
         )
-    except DomainError as exc:
+        return {"receipt_number": result.booking.receipt_number}
+
+    # One replay policy with the API (core.idempotency): a re-submitted form shows the
+    # first booking, the same key with other articles is refused, one in flight too.
+    outcome = idempotent_form(
+        key=form_key, sender=sender_of(request), scope="counter.page.booking", data=form_fields(request.POST), run=run
+    )
+    if outcome.error is not None:
+        exc = form_error(outcome.error)
         errors, error = forms.error_fields(exc), exc.message
         if exc.code in CONSENT_ERRORS:
             error = errors["account_otp"] = _consent_error_text(request, exc, articles, payment)
-        context = _booking_form_context(request, data=request.POST, errors=errors, error=error, form_key=form_key)
-        return render(request, "counter/home.html", context, status=400 if exc.status == 400 else 422)
-    url = reverse("counter:receipt", args=[result.booking.receipt_number])
+        next_key = form_key_after(outcome.error, form_key) if form_key else None
+        context = _booking_form_context(request, data=request.POST, errors=errors, error=error, form_key=next_key)
+        return render(request, "counter/home.html", context, status=exc.status if exc.status in (400, 409) else 422)
+    url = reverse("counter:receipt", args=[outcome.result["receipt_number"]])
     return redirect(url + "?new=1")
 
 
 # --- the customer's consent code for a payment from a savings account --------------------------
 
 # Banking's purpose for a debit that pays for something at the window.
-PAYMENT_CONSENT = banking_services.WithdrawalOtp.Purpose.PAYMENT
+PAYMENT_CONSENT = banking_services.ConsentPurpose.PAYMENT
 CONSENT_ERRORS = frozenset({"otp_required", "otp_invalid", "otp_expired"})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.exceptions import Conflict, DomainError, InvalidTransition, NotFound
+from core.exceptions import Conflict, DomainError, InvalidTransition, NotFound
 
 
 class InvalidArticleNumber(DomainError):
@@ -108,12 +108,6 @@ class SignatureRequired(DomainError):
     code = "signature_required"
     status = 400
     default_message = _("Write the receiver's name and get their signature.")
-
-
-class IdempotencyKeyReused(DomainError):
-    code = "idempotency_key_reused"
-    status = 422
-    default_message = _("This Idempotency-Key was already used for a different request.")
 
 
 class SerialsExhausted(Conflict):

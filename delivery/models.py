@@ -304,24 +304,6 @@ class BagItem(models.Model):
         return f"{self.bag_id}:{self.article_id}"
 
 
-class ApiReplay(models.Model):
-    """The first answer given to a request carrying an Idempotency-Key, replayed
-    when the phone sends the same request again (after a link failure). Written in
-    the same transaction as the change itself, so an answer exists iff the change
-    was made."""
-
-    key = models.CharField(max_length=64, unique=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    endpoint = models.CharField(max_length=200)
-    fingerprint = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField(default=0)
-    body = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.endpoint} {self.status_code}"
-
-
 class S10Counter(models.Model):
     """SQLite only: the serial counter of one service indicator (PostgreSQL uses a
     SEQUENCE per indicator instead; see s10._next_value)."""

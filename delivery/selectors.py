@@ -8,9 +8,10 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
-from accounts.formatting import format_ist, mask_mobile, mask_name, place_name
+from accounts.formatting import place_name
 from accounts.models import PostOffice, Role, User
 from accounts.typed import ascii_int
+from core.formatting import format_ist, mask_mobile, mask_name
 
 from .clock import IST, ist_date, ist_day_bounds
 from .exceptions import ArticleNotFound, BagNotFound

@@ -17,10 +17,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts.exceptions import DomainError
 from accounts.models import PostOffice, Role
 from accounts.ratelimit import ScopedThrottle
 from accounts.typed import ascii_int
+from core.exceptions import DomainError
 
 from . import selectors, services
 from .clock import ist_date

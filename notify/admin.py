@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.formatting import format_ist
+from core.formatting import format_ist
 
 from .models import Outbox, SmsTemplate
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.exceptions import DomainError
+from core.exceptions import DomainError
 
 from .texts import MissingPlaceholderValue
 

@@ -37,7 +37,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from accounts.formatting import mask_mobile
+from core.formatting import mask_mobile
 
 from . import texts
 from .backends import SmsGatewayError, SmsMessage, sms_backend

@@ -11,8 +11,10 @@ citizen                            a verified mobile (+919876500001), not a staf
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 
 from accounts.personas import demo_citizen, demo_places, demo_users
 
@@ -25,6 +27,31 @@ def fast_password_hashing():
     million rounds would make that most of the suite's run time. Tests only."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def api_posts_carry_a_key():
+    """Every API POST needs an Idempotency-Key (core.idempotency). A test client sends a
+    fresh one, as a real client library does, unless the test sets the header itself;
+    an empty header (HTTP_IDEMPOTENCY_KEY="") sends none, to test that refusal."""
+    original = RequestFactory.generic
+
+    def generic(self, method, path, *args, headers=None, **extra):
+        named = {name.lower() for name in (headers or {})}
+        if (
+            method.upper() == "POST"
+            and str(path).startswith("/api/")
+            and "HTTP_IDEMPOTENCY_KEY" not in extra
+            and "idempotency-key" not in named
+        ):
+            extra["HTTP_IDEMPOTENCY_KEY"] = uuid.uuid4().hex
+        if extra.get("HTTP_IDEMPOTENCY_KEY") == "":
+            del extra["HTTP_IDEMPOTENCY_KEY"]
+        return original(self, method, path, *args, headers=headers, **extra)
+
+    RequestFactory.generic = generic
+    yield
+    RequestFactory.generic = original
 
 
 @pytest.fixture(scope="session")

@@ -9,10 +9,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
-from accounts.exceptions import DomainError
 from accounts.forms import OTPTokenForm
 from accounts.lockout import token_signin_recorded
 from accounts.ratelimit import ScopedThrottle
+from core.exceptions import DomainError
 
 
 class InvalidCredentials(DomainError):

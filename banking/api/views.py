@@ -1,6 +1,6 @@
 """The banking API (/api/v1/banking/). Thin: validate, check access, call a service.
 
-Every call that moves money needs an `Idempotency-Key` header (banking.idempotency):
+Every call that moves money needs an `Idempotency-Key` header (core.idempotency):
 the first answer is stored with the change and replayed byte for byte on a retry
 (header `Idempotent-Replayed: true`). Input errors (400) and access errors (403/404)
 are answered before the key is looked at and are not stored.
@@ -30,14 +30,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.errors import error_body
-from accounts.exceptions import DomainError
 from accounts.models import Role
 from accounts.typed import ascii_int, day_from_text
+from core.api.errors import error_body
+from core.exceptions import DomainError
+from core.idempotency import idempotent_post
 
 from .. import selectors, services, statements
 from ..exceptions import NotReversible, TillNotOpen
-from ..idempotency import idempotency_key_check
 from ..permissions import (
     access_account_for,
     access_office_for_banking,
@@ -72,33 +72,14 @@ def render_domain_error(exc: DomainError) -> tuple[int, bytes]:
     return exc.status, _render(error_body(exc.code, exc.message, details))
 
 
-def _plain(data) -> object:
-    """request.data as plain JSON-able data (for the fingerprint)."""
-    if hasattr(data, "lists"):
-        return dict(data.lists())
-    return data
-
-
-def money_response(request: Request, *, scope: str, run: Callable[[], tuple[int, dict]]) -> HttpResponse:
-    """Run a money-moving call under the request's Idempotency-Key."""
-    key = idempotency_key_check(request.headers.get("Idempotency-Key"))
-
-    def _run() -> tuple[int, bytes]:
+def money_response(run: Callable[[], tuple[int, dict]]) -> HttpResponse:
+    """A money-moving call's answer as bytes; its view's @idempotent_post keeps it."""
+    try:
         code, payload = run()
-        return code, _render(payload)
-
-    result = services.idempotent(
-        key=key,
-        user_id=request.user.pk,
-        scope=scope,
-        fingerprint=services.request_fingerprint(scope=scope, data=_plain(request.data)),
-        run=_run,
-        render_error=render_domain_error,
-    )
-    response = HttpResponse(result.body, status=result.status, content_type="application/json")
-    if result.replayed:
-        response["Idempotent-Replayed"] = "true"
-    return response
+    except DomainError as exc:
+        code, body = render_domain_error(exc)
+        return HttpResponse(body, status=code, content_type="application/json")
+    return HttpResponse(_render(payload), status=code, content_type="application/json")
 
 
 def _valid(serializer_class, data) -> dict:
@@ -145,6 +126,7 @@ def movement_payload(movement, **extra) -> dict:
 
 class AccountListView(APIView):
     @extend_schema(request=serializers.AccountOpenSerializer, responses={201: OpenApiTypes.OBJECT})
+    @idempotent_post("banking.account_list")
     def post(self, request: Request) -> Response:
         """Open an account for a new holder: 201 with the account (balance 0)."""
         require_banking_staff(request.user)
@@ -175,6 +157,7 @@ class DepositView(APIView):
     @extend_schema(
         request=serializers.CashSerializer, responses={201: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
     )
+    @idempotent_post("banking.deposit")
     def post(self, request: Request, number: str) -> HttpResponse:
         account = access_account_for(request.user, number)
         data = _valid(serializers.CashSerializer, request.data)
@@ -189,13 +172,14 @@ class DepositView(APIView):
             )
             return 201, movement_payload(movement)
 
-        return money_response(request, scope=f"banking.deposit:{account.number}", run=run)
+        return money_response(run)
 
 
 class WithdrawalView(APIView):
     @extend_schema(
         request=serializers.WithdrawalSerializer, responses={201: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
     )
+    @idempotent_post("banking.withdrawal")
     def post(self, request: Request, number: str) -> HttpResponse:
         account = access_account_for(request.user, number)
         data = _valid(serializers.WithdrawalSerializer, request.data)
@@ -211,11 +195,12 @@ class WithdrawalView(APIView):
             )
             return 201, movement_payload(movement)
 
-        return money_response(request, scope=f"banking.withdrawal:{account.number}", run=run)
+        return money_response(run)
 
 
 class WithdrawalOtpView(APIView):
     @extend_schema(request=serializers.OtpSendSerializer, responses={201: OpenApiTypes.OBJECT})
+    @idempotent_post("banking.withdrawal_otp")
     def post(self, request: Request, number: str) -> Response:
         """Send the holder an OTP for a withdrawal (or transfer) of this amount."""
         account = access_account_for(request.user, number)
@@ -236,6 +221,7 @@ class FeeView(APIView):
     @extend_schema(
         request=serializers.FeeSerializer, responses={201: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
     )
+    @idempotent_post("banking.fee")
     def post(self, request: Request, number: str) -> HttpResponse:
         account = access_account_for(request.user, number)
         data = _valid(serializers.FeeSerializer, request.data)
@@ -250,11 +236,12 @@ class FeeView(APIView):
             )
             return 201, movement_payload(movement)
 
-        return money_response(request, scope=f"banking.fee:{account.number}", run=run)
+        return money_response(run)
 
 
 class AccountStatusView(APIView):
     @extend_schema(request=serializers.StatusSerializer, responses={200: OpenApiTypes.OBJECT})
+    @idempotent_post("banking.account_status")
     def post(self, request: Request, number: str) -> Response:
         """Freeze, unfreeze or close (postmaster)."""
         account = access_account_for(request.user, number)
@@ -269,6 +256,7 @@ class AccountStatusView(APIView):
 
 class PosbLinkView(APIView):
     @extend_schema(request=serializers.PosbLinkSerializer, responses={200: OpenApiTypes.OBJECT})
+    @idempotent_post("banking.posb_link")
     def post(self, request: Request, number: str) -> Response:
         account = access_account_for(request.user, number)
         data = _valid(serializers.PosbLinkSerializer, request.data)
@@ -349,6 +337,7 @@ class TransferView(APIView):
     @extend_schema(
         request=serializers.TransferSerializer, responses={201: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
     )
+    @idempotent_post("banking.transfer")
     def post(self, request: Request) -> HttpResponse:
         data = _valid(serializers.TransferSerializer, request.data)
         payer = access_account_for(request.user, data["from"])
@@ -371,7 +360,7 @@ class TransferView(APIView):
                 "created_at": result.created_at.isoformat(),
             }
 
-        return money_response(request, scope="banking.transfer", run=run)
+        return money_response(run)
 
 
 def till_payload(till) -> dict:
@@ -391,6 +380,7 @@ class TillListView(APIView):
     @extend_schema(
         request=serializers.TillOpenSerializer, responses={201: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
     )
+    @idempotent_post("banking.till_list")
     def post(self, request: Request) -> HttpResponse:
         """Open a till: a clerk their own; a postmaster one for a clerk of their office."""
         require_banking_staff(request.user)
@@ -409,7 +399,7 @@ class TillListView(APIView):
             )
             return 201, till_payload(access_till_for(request.user, till_id))
 
-        return money_response(request, scope="banking.till_open", run=run)
+        return money_response(run)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="banking_till_mine")
     def get(self, request: Request) -> Response:
@@ -431,6 +421,7 @@ class TillCloseView(APIView):
     @extend_schema(
         request=serializers.TillCloseSerializer, responses={200: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
     )
+    @idempotent_post("banking.till_close")
     def post(self, request: Request, till_id: int) -> HttpResponse:
         till = access_till_for(request.user, till_id)
         data = _valid(serializers.TillCloseSerializer, request.data)
@@ -445,7 +436,7 @@ class TillCloseView(APIView):
                 "entry_id": result.entry_id,
             }
 
-        return money_response(request, scope=f"banking.till_close:{till.pk}", run=run)
+        return money_response(run)
 
 
 def reversal_payload(request_row) -> dict:
@@ -470,6 +461,7 @@ class ReversalListView(APIView):
         return Response({"results": [reversal_payload(r) for r in rows]})
 
     @extend_schema(request=serializers.ReversalRequestSerializer, responses={201: OpenApiTypes.OBJECT})
+    @idempotent_post("banking.reversal_list")
     def post(self, request: Request) -> Response:
         """A clerk asks for an entry to be reversed (a postmaster approves)."""
         require_banking_staff(request.user)
@@ -484,17 +476,19 @@ class ReversalListView(APIView):
 
 class ReversalApproveView(APIView):
     @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY])
+    @idempotent_post("banking.reversal_approve")
     def post(self, request: Request, request_id: int) -> HttpResponse:
         row = access_reversal_request_for(request.user, request_id)
 
         def run():
             return 200, reversal_payload(services.reversal_approve(request_id=row.pk, actor=request.user))
 
-        return money_response(request, scope=f"banking.reversal_approve:{row.pk}", run=run)
+        return money_response(run)
 
 
 class ReversalRejectView(APIView):
     @extend_schema(request=serializers.ReversalDecisionSerializer, responses={200: OpenApiTypes.OBJECT})
+    @idempotent_post("banking.reversal_reject")
     def post(self, request: Request, request_id: int) -> Response:
         row = access_reversal_request_for(request.user, request_id)
         data = _valid(serializers.ReversalDecisionSerializer, request.data)
@@ -527,6 +521,7 @@ class UpiConfirmView(APIView):
     @extend_schema(
         request=serializers.UtrSerializer, responses={200: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
     )
+    @idempotent_post("banking.upi_confirm")
     def post(self, request: Request, payment_id: int) -> HttpResponse:
         payment = _payment_for(request, payment_id)
         data = _valid(serializers.UtrSerializer, request.data)
@@ -536,11 +531,12 @@ class UpiConfirmView(APIView):
                 services.upi_payment_confirm(payment_id=payment.pk, utr=data["utr"], actor=request.user)
             )
 
-        return money_response(request, scope=f"banking.upi_confirm:{payment.pk}", run=run)
+        return money_response(run)
 
 
 class UpiCancelView(APIView):
     @extend_schema(request=serializers.ReasonSerializer, responses={200: OpenApiTypes.OBJECT})
+    @idempotent_post("banking.upi_cancel")
     def post(self, request: Request, payment_id: int) -> Response:
         payment = _payment_for(request, payment_id)
         data = _valid(serializers.ReasonSerializer, request.data)
@@ -555,6 +551,7 @@ class PaymentRefundView(APIView):
     @extend_schema(
         request=serializers.ReasonSerializer, responses={202: OpenApiTypes.OBJECT}, parameters=[_IDEMPOTENCY_KEY]
     )
+    @idempotent_post("banking.payment_refund")
     def post(self, request: Request, payment_id: int) -> HttpResponse:
         """Ask for a refund (maker-checker): 202 with a pending request that a postmaster,
         not the asker, approves at reversals/{id}/approve/; nothing moves until then.
@@ -568,7 +565,7 @@ class PaymentRefundView(APIView):
                 services.payment_refund_request(payment_id=payment.pk, reason=data["reason"], actor=request.user)
             )
 
-        return money_response(request, scope=f"banking.refund:{payment.pk}", run=run)
+        return money_response(run)
 
 
 def _office_param(request: Request) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 
 from django.http import HttpResponse
 from django.urls import reverse
@@ -13,10 +12,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.errors import error_body
-from accounts.exceptions import DomainError
 from accounts.ratelimit import AnonThrottle
-from banking.services import idempotent, request_fingerprint
+from core.idempotency import idempotent_post, json_answer
 from counter import selectors, services
 from counter.models import Booking, TillClose, TillSession
 from counter.permissions import access_booking_for, access_cancel_request_for, access_session_for
@@ -99,6 +96,7 @@ class SessionsView(APIView):
     (notes by count, coins by total paise)."""
 
     @extend_schema(request=dict, responses={201: dict})
+    @idempotent_post("counter.sessions")
     def post(self, request):
         session = services.till_session_open(clerk=request.user, denominations=request.data.get("denominations"))
         return Response(_session_body(session), status=status.HTTP_201_CREATED)
@@ -126,6 +124,7 @@ class SessionCloseView(APIView):
     """Count the drawer: {"denominations": {...}} -> expected, counted, difference."""
 
     @extend_schema(request=dict, responses={200: dict})
+    @idempotent_post("counter.session_close")
     def post(self, request, session_id: int):
         session = access_session_for(request.user, session_id)
         close = services.till_session_close(
@@ -187,18 +186,6 @@ def booking_body(request, booking: Booking, articles=None) -> dict:
     return body
 
 
-def _json(status_code: int, body: dict) -> tuple[int, bytes]:
-    return status_code, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _render_error(exc: DomainError) -> tuple[int, bytes]:
-    """A business refusal (say, insufficient funds) is an answer and is replayed; a 400
-    (the request itself was wrong) is not stored, as Stripe does."""
-    if exc.status == 400:
-        raise exc
-    return _json(exc.status, error_body(exc.code, exc.message, exc.details))
-
-
 def _booking_key(key: str) -> str:
     """The booking's own once-per-key guard, under the API's: a client's key may have
     up to 255 characters (checked by idempotent()); the booking row keeps its digest."""
@@ -214,31 +201,17 @@ class BookingsView(APIView):
         responses={201: dict},
         parameters=[OpenApiParameter("Idempotency-Key", str, location=OpenApiParameter.HEADER, required=True)],
     )
+    @idempotent_post("counter.bookings")
     def post(self, request):
-        key = request.headers.get("Idempotency-Key")
         data = request.data if isinstance(request.data, dict) else {}
-
-        def run() -> tuple[int, bytes]:
-            result = services.booking_create(
-                clerk=request.user,
-                articles=data.get("articles"),
-                payment=data.get("payment") or {},
-                idempotency_key=_booking_key(key),
-            )
-            return _json(201, booking_body(request, result.booking, result.articles))
-
-        answer = idempotent(
-            key=key,
-            user_id=request.user.pk,
-            scope="counter.booking",
-            fingerprint=request_fingerprint(scope="counter.booking", data=data),
-            run=run,
-            render_error=_render_error,
+        result = services.booking_create(
+            clerk=request.user,
+            articles=data.get("articles"),
+            payment=data.get("payment") or {},
+            idempotency_key=_booking_key(request.headers["Idempotency-Key"]),
         )
-        response = HttpResponse(answer.body, status=answer.status, content_type="application/json")
-        if answer.replayed:
-            response["Idempotent-Replayed"] = "true"
-        return response
+        status, body = json_answer(201, booking_body(request, result.booking, result.articles))
+        return HttpResponse(body, status=status, content_type="application/json")
 
 
 class ReceiptView(APIView):
@@ -260,6 +233,7 @@ class UpiConfirmView(APIView):
     """{"utr": "123456789012"}: the customer's UPI payment arrived."""
 
     @extend_schema(request=dict, responses={200: dict})
+    @idempotent_post("counter.upi_confirm")
     def post(self, request, receipt_number: str):
         booking = access_booking_for(request.user, receipt_number)
         services.booking_upi_confirm(booking_id=booking.pk, utr=str(request.data.get("utr") or ""), actor=request.user)
@@ -268,6 +242,7 @@ class UpiConfirmView(APIView):
 
 class UpiCancelView(APIView):
     @extend_schema(request=dict, responses={200: dict})
+    @idempotent_post("counter.upi_cancel")
     def post(self, request, receipt_number: str):
         booking = access_booking_for(request.user, receipt_number)
         services.booking_upi_cancel(
@@ -280,6 +255,7 @@ class CancelRequestView(APIView):
     """{"reason": "..."}: ask the postmaster to cancel a paid booking (same day, before dispatch)."""
 
     @extend_schema(request=dict, responses={201: dict})
+    @idempotent_post("counter.cancel_request")
     def post(self, request, receipt_number: str):
         booking = access_booking_for(request.user, receipt_number)
         cancel = services.booking_cancel_request(
@@ -296,6 +272,7 @@ class CancelDecideView(APIView):
     decision = "approve"
 
     @extend_schema(request=dict, responses={200: dict})
+    @idempotent_post("counter.cancel_decide")
     def post(self, request, request_id: int):
         cancel = access_cancel_request_for(request.user, request_id)
         if self.decision == "approve":

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.api.fields import IdField
-from accounts.formatting import format_ist
+from core.formatting import format_ist
 
 from ..clock import IST
 from ..models import Article, ArticleStatus, AttemptReason, EventType, ReceiverKind, TrackingEvent

@@ -1,9 +1,10 @@
-"""Delivery's API: thin views over delivery.services. Every POST takes an optional
-Idempotency-Key header (delivery.idempotency): the same key again returns the first
+"""Delivery's API: thin views over delivery.services. Every POST needs an
+Idempotency-Key header (core.idempotency): the same key again returns the first
 answer and changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -16,10 +17,10 @@ from rest_framework.views import APIView
 from accounts.models import Role, User
 from accounts.ratelimit import ScopedThrottle
 from accounts.typed import ascii_int
+from core.idempotency import idempotent_post, served_digest
 
 from .. import selectors, services
 from ..exceptions import InvalidEvent, InvalidPostman
-from ..idempotency import idempotent
 from ..models import Article, EventType
 from ..permissions import (
     BEAT_ROLES,
@@ -45,16 +46,17 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
     str,
     OpenApiParameter.HEADER,
-    required=False,
-    description="A fresh random key per action (8-64 characters); a retry with the same key returns the first answer.",
+    required=True,
+    description="A fresh random key per action (1-255 printable ASCII characters); a retry with the same key returns the first answer.",
 )
 
 
-def _respond(status: int, body: dict, replayed: bool) -> Response:
-    response = Response(body, status=status)
-    if replayed:
-        response["Idempotent-Replayed"] = "true"
-    return response
+def _keyed(request: Request, *, endpoint: str, call: Callable[[str], tuple[int, dict]]) -> Response:
+    """Run `call` with the digest of the request's Idempotency-Key (unique across
+    senders), which it writes on the tracking event it makes; the view's
+    @idempotent_post stores and replays the answer."""
+    status, body = call(served_digest())
+    return Response(body, status=status)
 
 
 def _postman_from(value: Any, *, actor: User) -> User:
@@ -99,14 +101,11 @@ class _KeyedArticleView(APIView):
             serializer = self.input_class(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
-        status, body, replayed = idempotent(
-            key=request.headers.get("Idempotency-Key"),
-            actor=request.user,
+        return _keyed(
+            request,
             endpoint=f"{self.endpoint}:{article.number}",
-            payload=request.data,
             call=lambda key: self.perform(request, article, data, key),
         )
-        return _respond(status, body, replayed)
 
     def perform(self, request: Request, article: Article, data: dict, key: str | None) -> tuple[int, dict]:
         raise NotImplementedError
@@ -117,6 +116,7 @@ class OutForDeliveryView(_KeyedArticleView):
     input_class = OutForDeliveryIn
 
     @extend_schema(request=OutForDeliveryIn, parameters=[IDEMPOTENCY_HEADER], responses={200: dict})
+    @idempotent_post("delivery.out_for_delivery")
     def post(self, request: Request, number: str) -> Response:
         return super().post(request, number)
 
@@ -153,6 +153,7 @@ class DeliverView(_KeyedArticleView):
     input_class = DeliverIn
 
     @extend_schema(request=DeliverIn, parameters=[IDEMPOTENCY_HEADER], responses={200: dict})
+    @idempotent_post("delivery.deliver")
     def post(self, request: Request, number: str) -> Response:
         return super().post(request, number)
 
@@ -165,6 +166,7 @@ class ResendOtpView(_KeyedArticleView):
     endpoint = "resend-otp"
 
     @extend_schema(request=None, parameters=[IDEMPOTENCY_HEADER], responses={200: dict})
+    @idempotent_post("delivery.resend_otp")
     def post(self, request: Request, number: str) -> Response:
         return super().post(request, number)
 
@@ -194,6 +196,7 @@ class AttemptView(_KeyedArticleView):
     input_class = AttemptIn
 
     @extend_schema(request=AttemptIn, parameters=[IDEMPOTENCY_HEADER], responses={200: dict})
+    @idempotent_post("delivery.attempt")
     def post(self, request: Request, number: str) -> Response:
         return super().post(request, number)
 
@@ -218,6 +221,7 @@ class ArticleEventsView(_KeyedArticleView):
         return Response({"article": article_json(article), "events": [event_json(e) for e in events]})
 
     @extend_schema(request=EventIn, parameters=[IDEMPOTENCY_HEADER], responses={201: dict})
+    @idempotent_post("delivery.article_events")
     def post(self, request: Request, number: str) -> Response:
         return super().post(request, number)
 
@@ -300,6 +304,7 @@ def _refused_json(refused) -> list[dict]:
 
 class BagsView(APIView):
     @extend_schema(request=BagDispatchIn, parameters=[IDEMPOTENCY_HEADER], responses={201: dict})
+    @idempotent_post("delivery.bags")
     def post(self, request: Request) -> Response:
         office = office_of(request.user, *MAIL_ROOM_ROLES)
         serializer = BagDispatchIn(data=request.data)
@@ -322,14 +327,7 @@ class BagsView(APIView):
                 raise InvalidEvent(_("No article could be bagged."), details=body)
             return 201, body
 
-        status, body, replayed = idempotent(
-            key=request.headers.get("Idempotency-Key"),
-            actor=request.user,
-            endpoint="bags",
-            payload=request.data,
-            call=call,
-        )
-        return _respond(status, body, replayed)
+        return _keyed(request, endpoint="bags", call=call)
 
 
 class BagView(APIView):
@@ -351,6 +349,7 @@ class BagView(APIView):
 
 class BagReceiveView(APIView):
     @extend_schema(request=BagReceiveIn, parameters=[IDEMPOTENCY_HEADER], responses={200: dict})
+    @idempotent_post("delivery.bag_receive")
     def post(self, request: Request, bag: str) -> Response:
         office = office_of(request.user, *MAIL_ROOM_ROLES)
         row = access_bag_for(request.user, bag)
@@ -369,14 +368,7 @@ class BagReceiveView(APIView):
                 "refused": _refused_json(result.refused),
             }
 
-        status, body, replayed = idempotent(
-            key=request.headers.get("Idempotency-Key"),
-            actor=request.user,
-            endpoint=f"bag-receive:{row.number}",
-            payload=request.data,
-            call=call,
-        )
-        return _respond(status, body, replayed)
+        return _keyed(request, endpoint=f"bag-receive:{row.number}", call=call)
 
 
 class PublicTrackView(APIView):

@@ -6,8 +6,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.exceptions import InvalidTransition
 from config import urls as project
+from core.exceptions import InvalidTransition
 
 
 class Forbidden(APIView):

@@ -19,8 +19,7 @@ def post(client, url: str, body: dict, *, key: str | None = "auto"):
     headers = {}
     if key == "auto":
         key = new_key()
-    if key is not None:
-        headers["HTTP_IDEMPOTENCY_KEY"] = key
+    headers["HTTP_IDEMPOTENCY_KEY"] = key or ""  # "": none (tests/conftest.py)
     return client.post(url, data=json.dumps(body), content_type="application/json", **headers)
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from accounts.models import PostOffice, Role, User
 from banking import selectors, services
-from banking.models import IdempotencyRecord, JournalEntry
+from banking.models import JournalEntry
+from core.models import IdempotencyKey
 
 from .helpers import post
 
@@ -110,7 +111,7 @@ def test_bad_amounts_are_refused_in_the_error_shape_and_move_nothing(
     assert error["message"]
     assert JournalEntry.objects.count() == entries
     assert selectors.balance_of(account_number=a.number) == 1_000_00
-    assert not IdempotencyRecord.objects.exists()
+    assert not IdempotencyKey.objects.exists()
 
 
 def test_missing_amount_is_400(login, clerk, till_id, open_account):

@@ -10,7 +10,9 @@ from django.db import connection
 from django.test import Client
 
 from banking import selectors
-from banking.models import IdempotencyRecord, JournalEntry
+from banking.models import JournalEntry
+from core.idempotency import key_digest
+from core.models import IdempotencyKey
 
 from .helpers import new_key, post
 
@@ -80,8 +82,8 @@ def test_keys_belong_to_their_user(login, clerk, postmaster, till_id, open_accou
     account = open_account(100_00)
     key = new_key()
     post(login(clerk), f"{BASE}/accounts/{account.number}/withdrawals/", {"amount_paise": 10_00}, key=key)
-    assert IdempotencyRecord.objects.filter(user=clerk, key=key).exists()
-    assert not IdempotencyRecord.objects.filter(user=postmaster).exists()
+    assert IdempotencyKey.objects.filter(digest=key_digest(sender=f"user:{clerk.pk}", key=key)).exists()
+    assert not IdempotencyKey.objects.filter(digest=key_digest(sender=f"user:{postmaster.pk}", key=key)).exists()
 
 
 @pytest.mark.django_db
@@ -129,68 +131,4 @@ def test_concurrent_duplicates_move_money_once(clerk, till_id, open_account):
     assert JournalEntry.objects.filter(kind="withdrawal").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_duplicate_while_the_first_is_still_running_is_409(clerk):
-    """The first request holds its key (it is inside run()) while the duplicate arrives."""
-    from banking.exceptions import IdempotencyInProgress
-    from banking.services import idempotent
-
-    inside = threading.Event()
-    release = threading.Event()
-    outcome: dict = {}
-
-    def first() -> None:
-        def run():
-            inside.set()
-            release.wait(10)
-            return 201, b'{"first": true}'
-
-        try:
-            outcome["first"] = idempotent(key="slow", user_id=clerk.pk, scope="s", fingerprint="f", run=run)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=first)
-    thread.start()
-    assert inside.wait(10)
-    try:
-        with pytest.raises(IdempotencyInProgress):
-            idempotent(key="slow", user_id=clerk.pk, scope="s", fingerprint="f", run=lambda: (201, b"second"))
-    finally:
-        release.set()
-        thread.join(10)
-    assert outcome["first"].body == b'{"first": true}'
-    replay = idempotent(key="slow", user_id=clerk.pk, scope="s", fingerprint="f", run=lambda: (201, b"never"))
-    assert replay == (201, b'{"first": true}', True)
-
-
-@pytest.mark.django_db
-def test_records_are_purged_after_the_retention_but_never_before_a_day(clerk):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from banking.services import idempotency_purge
-
-    IdempotencyRecord.objects.create(
-        user=clerk,
-        key="old",
-        scope="s",
-        fingerprint="f",
-        response_status=201,
-        response_body=b"x",
-        created_at=timezone.now() - timedelta(hours=49),
-    )
-    IdempotencyRecord.objects.create(
-        user=clerk,
-        key="day-old",
-        scope="s",
-        fingerprint="f",
-        response_status=201,
-        response_body=b"x",
-        created_at=timezone.now() - timedelta(hours=25),
-    )
-    assert idempotency_purge() == 1
-    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["day-old"]
-    with pytest.raises(ValueError):
-        idempotency_purge(older_than=timedelta(hours=1))
+# The mechanism's own rules (in flight, purge, senders) are tested in tests/core/test_idempotency.py.

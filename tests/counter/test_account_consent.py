@@ -90,6 +90,11 @@ def account(clerk, window) -> str:
     return number
 
 
+def next_key(response) -> str:
+    """The form key the page drew for the next try (a refused form's key is spent)."""
+    return re.search(r'name="form_key" value="([^"]+)"', response.content.decode()).group(1)
+
+
 def code_sent(sms_file, amount: str = HEAVY_TOTAL) -> str:
     """The latest payment code the customer's phone received, for `amount`."""
     texts = [m["text"] for m in sms_file.relay() if m["to"] == MOBILE and m["template"] == "banking.payment_otp"]
@@ -138,7 +143,8 @@ def test_a_wrong_code_books_nothing_and_says_how_many_tries_are_left(window, acc
     assert banking_selectors.balance_of(account_number=account) == 10_000_00
 
     # The right code still works on the same form: the failed attempt spent nothing.
-    assert window.post("/counter/book/", booking_form(account, account_otp=code)).status_code == 302
+    right = booking_form(account, key=next_key(response), account_otp=code)
+    assert window.post("/counter/book/", right).status_code == 302
     assert Booking.objects.get().status == Booking.Status.PAID
 
 
@@ -161,6 +167,7 @@ def test_a_code_sent_before_the_articles_changed_is_refused(window, account, sms
 
     # Without the page's note of the amount (no JavaScript), the refusal still says why.
     del changed["account_otp_for_paise"]
+    changed["form_key"] = next_key(response)
     page = window.post("/counter/book/", changed).content.decode()
     assert f"No code is waiting for this account and this amount ({new_total})." in page
     assert not Booking.objects.exists()

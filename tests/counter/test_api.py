@@ -115,7 +115,7 @@ def test_retry_returns_the_same_receipt_and_books_nothing(api, session):
 
 
 def test_booking_needs_an_idempotency_key(api, session):
-    response = api.post(BOOKINGS, body(), format="json")
+    response = api.post(BOOKINGS, body(), format="json", HTTP_IDEMPOTENCY_KEY="")
     assert response.status_code == 400
     assert Booking.objects.count() == 0
 

@@ -193,7 +193,7 @@ def test_paying_from_a_savings_account(clerk, till):
 
 
 def test_a_short_account_books_nothing(clerk, till):
-    from accounts.exceptions import DomainError
+    from core.exceptions import DomainError
 
     number = _funded_account(clerk, till, 10_00)
     with pytest.raises(DomainError) as caught:

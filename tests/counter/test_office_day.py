@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.exceptions import DomainError
 from accounts.models import Role, User
 from banking import selectors as banking_selectors
 from banking import services as banking
 from banking.models import ClosedOfficeDay, JournalEntry, Till
+from core.exceptions import DomainError
 from counter import selectors, services
 from counter.models import Booking, OfficeDayClose, TillSession
 

@@ -18,7 +18,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.exceptions import DomainError
+from core.exceptions import DomainError
 
 # DRF's most common field errors, listed here so `make messages` puts them in our
 # catalogue: Django merges catalogues, so DRF's own gettext then finds the Hindi.

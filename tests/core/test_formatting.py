@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from accounts.formatting import format_inr, format_ist, group_indian, mask_mobile, mask_name
+from core.formatting import format_inr, format_ist, group_indian, mask_mobile, mask_name
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,14 @@
 """The OpenAPI schema documents the error answers too, not only the successes.
 
 Every operation lists the 4xx it can give, each with the one error shape of
-accounts.api.errors; a code a view documents itself is left as it is.
+core.api.errors; a code a view documents itself is left as it is.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 
@@ -38,7 +38,26 @@ DESCRIPTIONS = {
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=_(
+        "A fresh key per operation (1-255 printable ASCII characters): a retry with the same key and body "
+        "returns the first answer; the same key with another body is refused (422)."
+    ),
+)
+
+
 class ErrorAwareAutoSchema(AutoSchema):
+    def get_override_parameters(self):
+        # Every handler behind core.idempotency.idempotent_post needs the header; a view
+        # that declares it itself (extend_schema) comes after this and wins.
+        handler = getattr(self.view, self.method.lower(), None)
+        keyed = hasattr(handler, "idempotency_scope")
+        return [IDEMPOTENCY_KEY, *super().get_override_parameters()] if keyed else super().get_override_parameters()
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
@@ -53,7 +72,7 @@ class ErrorAwareAutoSchema(AutoSchema):
     def _error_statuses(self) -> list[int]:
         # Every operation: a NUL or an impossible value in the path or query (400), a bad
         # token even where no sign-in is needed (401), an officer's session without its
-        # second factor (403, accounts.middleware).
+        # second factor (403, the staff two-factor middleware).
         statuses = [400, 401, 403]
         if "{" in self.path or self.method in WRITE_METHODS:
             statuses.append(404)
