@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.typed import ascii_int
@@ -440,9 +441,10 @@ def _mini_statement_answer(request: HttpRequest, number: str, *, actor, lang, ba
 # --- customer self-service --------------------------------------------------------------------------
 
 
+# Lazy: a dict built at import would hold the language of whichever request loaded it.
 _SIGNIN_ERRORS = {
-    "otp_required": _("No code is waiting for this account. Ask for a new code."),
-    "otp_expired": _("This code has expired or was tried too many times. Ask for a new code."),
+    "otp_required": gettext_lazy("No code is waiting for this account. Ask for a new code."),
+    "otp_expired": gettext_lazy("This code has expired or was tried too many times. Ask for a new code."),
 }
 
 

@@ -216,3 +216,21 @@ def test_hindi_pages_and_errors(client, open_account):
     typo = account.number[:-1] + str((int(account.number[-1]) + 1) % 10)
     error = _ask_code(client, typo).content.decode()
     assert "खाता संख्या" in error
+
+
+def test_a_dead_code_is_explained_in_the_pages_language(client, open_account):
+    """The sign-in refusals are translated per request, not once when the module loads."""
+    from django.utils import translation
+
+    message = "This code has expired or was tried too many times. Ask for a new code."
+    with translation.override("hi"):
+        hindi = translation.gettext(message)
+    assert hindi != message  # the catalogue has it
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
+    account = open_account(0)
+    _ask_code(client, account.number)
+    code = sms_code_to(account.customer.mobile)
+    for _ in range(5):
+        client.post(CODE, {"code": _wrong(code)})
+    dead = client.post(CODE, {"code": code})
+    assert hindi in dead.content.decode()
