@@ -91,19 +91,6 @@ def broker_status() -> str:
     return "ok"
 
 
-def channel_user(*, username: str, label: str) -> User:
-    """An inactive user with no usable password that stands for a channel rather than a
-    person (customer self-service, a batch job), for records that need a user: audit rows,
-    idempotency keys. Created on first use; it can never sign in."""
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"is_active": False, "first_name": label, "role": "citizen"}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
-
-
 def _place_snapshot(user: User) -> tuple[dict[str, int], str]:
     ids = {field: getattr(user, f"{field}_id") for field in PLACE_FIELDS if getattr(user, f"{field}_id")}
     place = user.place
